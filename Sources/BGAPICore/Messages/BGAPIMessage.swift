@@ -1,0 +1,40 @@
+/// Any decoded BGAPI packet: a command, a response or an event.
+public enum BGAPIMessage: Hashable, Sendable, CustomStringConvertible {
+    /// Host→device.
+    case command(BGAPICommand)
+    /// Device→host answer to a command.
+    case response(BGAPIResponse)
+    /// Device→host event.
+    case event(BGAPIEvent)
+
+    /// Decodes a packet; `direction` tells commands from responses, which share their header.
+    ///
+    /// Unknown class/ID pairs decode to `.unknown`; only payloads that contradict a known layout throw.
+    public init(decoding packet: BGAPIPacket, direction: BGAPIDirection) throws(BGAPIDecodingError) {
+        if packet.header.messageType == .event {
+            self = .event(try BGAPIEvent(decoding: packet))
+        } else if direction == .hostToDevice {
+            self = .command(try BGAPICommand(decoding: packet))
+        } else {
+            self = .response(try BGAPIResponse(decoding: packet))
+        }
+    }
+
+    /// The message as a framed packet.
+    public func packet() throws(BGAPIEncodingError) -> BGAPIPacket {
+        switch self {
+        case let .command(m): try m.packet()
+        case let .response(m): try m.packet()
+        case let .event(m): try m.packet()
+        }
+    }
+
+    /// `rsp gap_discover(result: success)`-style one-liner.
+    public var description: String {
+        switch self {
+        case let .command(m): "cmd \(m)"
+        case let .response(m): "rsp \(m)"
+        case let .event(m): "evt \(m)"
+        }
+    }
+}
