@@ -32,6 +32,11 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        // Outside oracles: pygatt 5.0.0 and bgapi 0.7 (Python, from PyPI) must agree with our codec.
+        .testTarget(
+            name: "InteropTests",
+            dependencies: ["BGAPICore"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

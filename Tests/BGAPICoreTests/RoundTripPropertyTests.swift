@@ -107,3 +107,11 @@ import Testing
         }
     }
 }
+
+@Suite struct EncodedBytesTests {
+    @Test func encodedBytesEqualsHeaderPlusPayloadForEveryMessageOfTheMixedStream() throws {
+        for message in MixedStreamSample.messages {
+            #expect(try message.encodedBytes() == message.packet().bytes)
+        }
+    }
+}

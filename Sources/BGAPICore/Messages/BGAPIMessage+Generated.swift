@@ -482,6 +482,12 @@ public enum BGAPICommand: Hashable, Sendable, CustomStringConvertible {
         return try payload!.packet()  // non-nil: every other case carries a payload
     }
 
+    /// The message as wire bytes, header included.
+    public func encodedBytes() throws(BGAPIEncodingError) -> [UInt8] {
+        if case let .unknown(packet) = self { return packet.bytes }
+        return try payload!.encodedBytes()  // non-nil: every other case carries a payload
+    }
+
     /// The message's own description, or a hex dump for unknown packets.
     public var description: String {
         if case let .unknown(packet) = self { return "unknown(\(packet))" }
@@ -959,6 +965,12 @@ public enum BGAPIResponse: Hashable, Sendable, CustomStringConvertible {
         return try payload!.packet()  // non-nil: every other case carries a payload
     }
 
+    /// The message as wire bytes, header included.
+    public func encodedBytes() throws(BGAPIEncodingError) -> [UInt8] {
+        if case let .unknown(packet) = self { return packet.bytes }
+        return try payload!.encodedBytes()  // non-nil: every other case carries a payload
+    }
+
     /// The message's own description, or a hex dump for unknown packets.
     public var description: String {
         if case let .unknown(packet) = self { return "unknown(\(packet))" }
@@ -1138,6 +1150,12 @@ public enum BGAPIEvent: Hashable, Sendable, CustomStringConvertible {
     public func packet() throws(BGAPIEncodingError) -> BGAPIPacket {
         if case let .unknown(packet) = self { return packet }
         return try payload!.packet()  // non-nil: every other case carries a payload
+    }
+
+    /// The message as wire bytes, header included.
+    public func encodedBytes() throws(BGAPIEncodingError) -> [UInt8] {
+        if case let .unknown(packet) = self { return packet.bytes }
+        return try payload!.encodedBytes()  // non-nil: every other case carries a payload
     }
 
     /// The message's own description, or a hex dump for unknown packets.

@@ -29,6 +29,15 @@ public enum BGAPIMessage: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The message as wire bytes, header included.
+    public func encodedBytes() throws(BGAPIEncodingError) -> [UInt8] {
+        switch self {
+        case let .command(m): try m.encodedBytes()
+        case let .response(m): try m.encodedBytes()
+        case let .event(m): try m.encodedBytes()
+        }
+    }
+
     /// `rsp gap_discover(result: success)`-style one-liner.
     public var description: String {
         switch self {

@@ -192,8 +192,19 @@ extension BGAPIPayload {
                     messageID: Self.descriptor.messageID, payload: try encodedPayload())
     }
 
-    /// The whole packet as wire bytes, header included.
-    public func encodedBytes() throws(BGAPIEncodingError) -> [UInt8] { try packet().bytes }
+    /// The whole packet as wire bytes, header included, built in one buffer.
+    public func encodedBytes() throws(BGAPIEncodingError) -> [UInt8] {
+        var writer = ByteWriter(reservingCapacity: BGAPIHeader.size + Self.descriptor.fixedLength + 24)
+        writer.writeUInt32(0) // header, filled in below
+        try encode(into: &writer)
+        let length = writer.bytes.count - BGAPIHeader.size
+        guard length <= BGAPIHeader.maximumPayloadLength else { throw .payloadTooLong(count: length) }
+        writer.overwrite(Self.messageType.rawValue << 7 | UInt8(length >> 8), at: 0)
+        writer.overwrite(UInt8(length & 0xFF), at: 1)
+        writer.overwrite(Self.descriptor.messageClass.rawValue, at: 2)
+        writer.overwrite(Self.descriptor.messageID, at: 3)
+        return writer.bytes
+    }
 
     /// `gap_connect_direct(address: 01:23:45:67:89:AB, addr_type: public, …)`.
     public var description: String {

@@ -9,6 +9,9 @@ public struct ByteWriter: Sendable {
         bytes.reserveCapacity(capacity)
     }
 
+    /// Replaces an already written byte (used to fill in a header once the payload length is known).
+    mutating func overwrite(_ value: UInt8, at index: Int) { bytes[index] = value }
+
     /// Appends one unsigned byte.
     public mutating func writeUInt8(_ value: UInt8) { bytes.append(value) }
 

@@ -1,0 +1,47 @@
+import Benchmark
+import BGAPICore
+import BGAPITestSupport
+
+/// Packets per benchmark iteration; the stream is the same one `Benchmarks/Data/mixed-stream.bin` holds.
+let packetCount = 10_000
+
+let benchmarks: @Sendable () -> Void = {
+    let stream = MixedStream.bytes(count: packetCount)
+    let messages = MixedStream.messages(count: packetCount)
+    let configuration = Benchmark.Configuration(
+        metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident],
+        warmupIterations: 3, maxDuration: .seconds(5), maxIterations: 200)
+
+    // Frame and fully decode a 10,000-packet device stream fed in 64-byte reads (a USB CDC read size).
+    Benchmark("decode mixed stream (10k packets)", configuration: configuration) { benchmark in
+        for _ in benchmark.scaledIterations {
+            var decoder = BGAPIFrameDecoder(direction: .deviceToHost)
+            var decoded = 0
+            var index = 0
+            while index < stream.count {
+                let end = min(stream.count, index + 64)
+                decoder.feed(stream[index ..< end], at: .zero) { output in
+                    if case let .packet(packet) = output,
+                       (try? BGAPIMessage(decoding: packet, direction: .deviceToHost)) != nil {
+                        decoded += 1
+                    }
+                }
+                index = end
+            }
+            precondition(decoded == packetCount)
+            blackHole(decoded)
+        }
+    }
+
+    // Encode the same 10,000 typed messages to wire bytes.
+    Benchmark("encode mixed stream (10k packets)", configuration: configuration) { benchmark in
+        for _ in benchmark.scaledIterations {
+            var total = 0
+            for message in messages {
+                total += (try? message.encodedBytes().count) ?? 0
+            }
+            precondition(total == stream.count)
+            blackHole(total)
+        }
+    }
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""Prints the side-by-side codec table for docs/performance.md from one compare-codec.sh run.
+
+Usage: report_codec.py PACKETS STREAM_FILE PYGATT_JSON SWIFT_BENCHMARK_TEXT
+"""
+import json
+import os
+import re
+import sys
+
+packets = int(sys.argv[1])
+size = os.path.getsize(sys.argv[2])
+py = json.load(open(sys.argv[3]))
+text = open(sys.argv[4]).read()
+
+
+def p50_seconds(name):
+    block = text.split(name, 1)[1]
+    line = next(l for l in block.splitlines() if "Time (wall clock)" in l)
+    cells = [c.strip() for c in line.split("│") if c.strip()]
+    unit = re.search(r"\((\w+)\)", cells[0]).group(1)
+    scale = {"ns": 1e-9, "μs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}[unit]
+    return float(cells[3]) * scale  # columns: metric, p0, p25, p50, ...
+
+
+decode = p50_seconds("decode mixed stream")
+encode = p50_seconds("encode mixed stream")
+rows = [
+    ("BGAPICore: frame + typed decode (p50)", packets / decode, size / decode / 1e6),
+    ("BGAPICore: typed encode (p50)", packets / encode, size / encode / 1e6),
+    ("pygatt 5.0.0: parse_byte + decode_packet (best of 3)", py["packets_per_s"], py["mb_per_s"]),
+]
+print(f"Stream: {packets} packets, {size} bytes (MixedStream seed 1); pygatt decoded {py['decoded']}, errors {py['errors']}")
+print()
+print("| Path | packets/s | MB/s |")
+print("|---|---:|---:|")
+for name, pps, mbs in rows:
+    print(f"| {name} | {pps:,.0f} | {mbs:.2f} |")
+print()
+print(f"Decode ratio, BGAPICore / pygatt: {rows[0][1] / py['packets_per_s']:.0f}x")
