@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "BGAPICore", targets: ["BGAPICore"]),
+        .library(name: "BGAPITransport", targets: ["BGAPITransport"]),
         .library(name: "BGAPITestSupport", targets: ["BGAPITestSupport"]),
     ],
     dependencies: [
@@ -19,6 +20,10 @@ let package = Package(
             name: "BGAPICore",
             exclude: ["Messages/codegen"]
         ),
+        // Moves bytes (serial port, pty, in-memory loopback) and finds dongles; knows no protocol.
+        .target(name: "BGAPITransport", dependencies: ["CBGAPITransport"]),
+        // The C calls Swift's Glibc module does not expose (posix_openpt and friends).
+        .target(name: "CBGAPITransport"),
         // Test doubles shipped as a product: frame-decoder verifier, captured vectors.
         .target(
             name: "BGAPITestSupport",
@@ -31,6 +36,10 @@ let package = Package(
                 "BGAPITestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
+        ),
+        .testTarget(
+            name: "BGAPITransportTests",
+            dependencies: ["BGAPITransport"]
         ),
         // Outside oracles: pygatt 5.0.0 and bgapi 0.7 (Python, from PyPI) must agree with our codec.
         .testTarget(

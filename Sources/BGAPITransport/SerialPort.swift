@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Opens serial devices (a BLED112's CDC-ACM port, or an emulator's pty) in raw 8N1 mode.
+public enum SerialPort {
+    /// Opens `path` raw at 115200 baud (the rate is ignored by USB CDC and ptys, but set for real UARTs).
+    public static func open(path: String) throws(TransportError) -> FileDescriptorTransport {
+        let fd = Glibc.open(path, O_RDWR | O_NOCTTY | O_NONBLOCK)
+        guard fd >= 0 else {
+            let code = errno
+            let hint = switch code {
+            case ENOENT: "no such device; is the dongle plugged in?"
+            case EACCES: "permission denied; add yourself to the dialout group or use sudo"
+            case EBUSY: "device busy; another program has it open"
+            default: systemErrorMessage(code)
+            }
+            throw TransportError(operation: .open, path: path, code: code, message: hint)
+        }
+        var attributes = termios()
+        guard tcgetattr(fd, &attributes) == 0 else {
+            let code = errno
+            _ = closeDescriptor(fd)
+            throw TransportError(operation: .configure, path: path, code: code,
+                                 message: "not a serial device: \(systemErrorMessage(code))")
+        }
+        cfmakeraw(&attributes)
+        attributes.c_cflag |= tcflag_t(CLOCAL | CREAD)
+        _ = cfsetispeed(&attributes, speed_t(B115200))
+        _ = cfsetospeed(&attributes, speed_t(B115200))
+        guard tcsetattr(fd, TCSANOW, &attributes) == 0 else {
+            let code = errno
+            _ = closeDescriptor(fd)
+            throw TransportError(operation: .configure, path: path, code: code, message: systemErrorMessage(code))
+        }
+        _ = tcflush(fd, TCIFLUSH) // stale bytes from before we opened are not ours
+        return FileDescriptorTransport(fileDescriptor: fd, path: path)
+    }
+}
