@@ -9,9 +9,13 @@ let package = Package(
     products: [
         .library(name: "BGAPICore", targets: ["BGAPICore"]),
         .library(name: "BGAPITransport", targets: ["BGAPITransport"]),
+        .library(name: "BGAPIEmulator", targets: ["BGAPIEmulator"]),
+        .executable(name: "bled112-emulator", targets: ["bled112-emulator"]),
         .library(name: "BGAPITestSupport", targets: ["BGAPITestSupport"]),
     ],
     dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
@@ -24,6 +28,17 @@ let package = Package(
         .target(name: "BGAPITransport", dependencies: ["CBGAPITransport"]),
         // The C calls Swift's Glibc module does not expose (posix_openpt and friends).
         .target(name: "CBGAPITransport"),
+        // The virtual BLED112: a pure dongle model, a simulated world, and a runner for any transport.
+        .target(name: "BGAPIEmulator", dependencies: ["BGAPICore", "BGAPITransport"]),
+        // `bled112-emulator`: the virtual dongle on a pty.
+        .executableTarget(
+            name: "bled112-emulator",
+            dependencies: [
+                "BGAPIEmulator", "BGAPITransport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Test doubles shipped as a product: frame-decoder verifier, captured vectors.
         .target(
             name: "BGAPITestSupport",

@@ -1,0 +1,237 @@
+import BGAPICore
+
+extension DongleModel {
+    /// Starts a GATT procedure on a link: refused if not connected (0x0186) or one is running (0x0181).
+    /// `body` returns the events in order; they go out one ATT round trip apart.
+    mutating func startProcedure(_ connection: ConnectionHandle,
+                                 _ body: (inout DongleModel, UInt8) -> [BGAPIMessage]) -> BGAPIErrorCode {
+        let h = connection.rawValue
+        guard let link = links[h] else { return .notConnected }
+        guard !link.procedureOpen else { return .wrongState }
+        links[h]?.procedureOpen = true
+        let p = link.peripheral
+        if peripherals[p].silent {
+            // The peer stopped answering: nothing until the 30 s ATT transaction timeout.
+            enqueue(at: now + .seconds(30), .attTimeout(link: h, handle: AttributeHandle(0), epoch: link.epoch))
+            return .success
+        }
+        var events = body(&self, h)
+        if let injected = peripherals[p].pendingATTError {
+            peripherals[p].pendingATTError = nil
+            events = [.event(.attClientProcedureCompleted(.init(connection: connection, result: injected, chrHandle: AttributeHandle(0))))]
+        }
+        var t = now
+        for event in events {
+            t += timing.attRoundTrip
+            enqueue(at: t, .emit(event, link: h, epoch: link.epoch))
+        }
+        enqueue(at: t, .procedureDone(link: h, epoch: link.epoch))
+        return .success
+    }
+
+    func completed(_ link: UInt8, _ result: BGAPIErrorCode, _ handle: AttributeHandle) -> BGAPIMessage {
+        .event(.attClientProcedureCompleted(.init(connection: ConnectionHandle(link), result: result, chrHandle: handle)))
+    }
+
+    /// The ATT error for accessing `attribute` on this link, or nil when allowed.
+    func accessError(_ link: UInt8, _ attribute: Attribute, write: Bool) -> BGAPIErrorCode? {
+        if let injected = attribute.permissions.injectedError { return injected }
+        if write ? !attribute.permissions.writable : !attribute.permissions.readable {
+            return write ? .writeNotPermitted : .readNotPermitted
+        }
+        guard let l = links[link] else { return .invalidHandle }
+        switch attribute.permissions.security {
+        case .none: return nil
+        case .encrypted: return l.encrypted ? nil : .insufficientEncryption
+        case .authenticated: return l.encrypted && l.authenticated ? nil : .insufficientAuthentication
+        }
+    }
+
+    func value(_ link: UInt8, _ attribute: Attribute) -> [UInt8] {
+        guard let c = attribute.characteristic, let p = links[link]?.peripheral else { return attribute.value }
+        return peripherals[p].currentValue(c, stored: attribute.value, at: seconds)
+    }
+
+    mutating func readByGroupType(_ link: UInt8, _ c: AttClientReadByGroupTypeCommand) -> [BGAPIMessage] {
+        guard c.start.rawValue != 0, c.start <= c.end else { return [completed(link, .invalidHandle, c.start)] }
+        guard let type = c.uuid.shortValue, type == 0x2800 || type == 0x2801 else {
+            return [completed(link, .unsupportedGroupType, c.start)]
+        }
+        let gatt = peripherals[links[link]!.peripheral].gatt
+        let found = gatt.services.filter { $0.start >= c.start && $0.start <= c.end && ($0.primary == (type == 0x2800)) }
+        guard !found.isEmpty else { return [completed(link, .attributeNotFound, c.start)] }
+        return found.map { .event(.attClientGroupFound(.init(connection: ConnectionHandle(link), start: $0.start, end: $0.end, uuid: $0.uuid))) }
+            + [completed(link, .success, c.end)]
+    }
+
+    mutating func findByTypeValue(_ link: UInt8, _ c: AttClientFindByTypeValueCommand) -> [BGAPIMessage] {
+        guard c.start.rawValue != 0, c.start <= c.end else { return [completed(link, .invalidHandle, c.start)] }
+        let gatt = peripherals[links[link]!.peripheral].gatt
+        var events: [BGAPIMessage] = []
+        for a in gatt.attributes where a.handle >= c.start && a.handle <= c.end && a.type.shortValue == c.uuid && a.value == c.value {
+            let end = gatt.services.first { $0.start == a.handle }?.end ?? a.handle
+            events.append(.event(.attClientGroupFound(.init(connection: ConnectionHandle(link), start: a.handle, end: end,
+                                                            uuid: BluetoothUUID(littleEndianBytes: a.value)))))
+        }
+        guard !events.isEmpty else { return [completed(link, .attributeNotFound, c.start)] }
+        return events + [completed(link, .success, c.end)]
+    }
+
+    mutating func readByType(_ link: UInt8, _ c: AttClientReadByTypeCommand) -> [BGAPIMessage] {
+        guard c.start.rawValue != 0, c.start <= c.end else { return [completed(link, .invalidHandle, c.start)] }
+        let gatt = peripherals[links[link]!.peripheral].gatt
+        var events: [BGAPIMessage] = []
+        for a in gatt.attributes where a.handle >= c.start && a.handle <= c.end && a.type == c.uuid {
+            if let error = accessError(link, a, write: false) {
+                if events.isEmpty { return [completed(link, error, a.handle)] }
+                break
+            }
+            events.append(.event(.attClientAttributeValue(.init(connection: ConnectionHandle(link), attHandle: a.handle,
+                                                                 type: .readByType, value: Array(value(link, a).prefix(19))))))
+        }
+        guard !events.isEmpty else { return [completed(link, .attributeNotFound, c.start)] }
+        return events + [completed(link, .success, c.end)]
+    }
+
+    mutating func findInformation(_ link: UInt8, _ c: AttClientFindInformationCommand) -> [BGAPIMessage] {
+        guard c.start.rawValue != 0, c.start <= c.end else { return [completed(link, .invalidHandle, c.start)] }
+        let gatt = peripherals[links[link]!.peripheral].gatt
+        let found = gatt.attributes.filter { $0.handle >= c.start && $0.handle <= c.end }
+        guard !found.isEmpty else { return [completed(link, .attributeNotFound, c.start)] }
+        return found.map { .event(.attClientFindInformationFound(.init(connection: ConnectionHandle(link), chrHandle: $0.handle, uuid: $0.type))) }
+            + [completed(link, .success, c.end)]
+    }
+
+    /// Read by Handle (first 22 bytes) or Read Long (Read then Read Blob, 22-byte chunks).
+    mutating func read(_ link: UInt8, _ handle: AttributeHandle, long: Bool) -> [BGAPIMessage] {
+        let gatt = peripherals[links[link]!.peripheral].gatt
+        guard let i = gatt.index(of: handle) else { return [completed(link, .invalidHandle, handle)] }
+        let a = gatt.attributes[i]
+        if let error = accessError(link, a, write: false) { return [completed(link, error, handle)] }
+        let bytes = value(link, a)
+        let conn = ConnectionHandle(link)
+        guard long else {
+            // Success is the value alone; only errors end with procedure_completed.
+            return [.event(.attClientAttributeValue(.init(connection: conn, attHandle: handle, type: .read, value: Array(bytes.prefix(22)))))]
+        }
+        var events: [BGAPIMessage] = []
+        var offset = 0
+        repeat {
+            let chunk = Array(bytes[offset ..< min(bytes.count, offset + 22)])
+            events.append(.event(.attClientAttributeValue(.init(connection: conn, attHandle: handle, type: .readBlob, value: chunk))))
+            offset += 22
+        } while offset < bytes.count
+        return events + [completed(link, .success, handle)]
+    }
+
+    /// A write request (acknowledged) or command; CCCD writes start or stop notifications.
+    mutating func write(_ link: UInt8, _ handle: AttributeHandle, _ data: [UInt8], acknowledged: Bool) -> [BGAPIMessage] {
+        let p = links[link]!.peripheral
+        guard let i = peripherals[p].gatt.index(of: handle) else { return acknowledged ? [completed(link, .invalidHandle, handle)] : [] }
+        let a = peripherals[p].gatt.attributes[i]
+        if let error = accessError(link, a, write: true) { return acknowledged ? [completed(link, error, handle)] : [] }
+        guard data.count <= a.permissions.maxLength else {
+            return acknowledged ? [completed(link, .invalidAttributeValueLength, handle)] : []
+        }
+        var events: [BGAPIMessage] = []
+        if let c = a.configures {
+            guard data.count == 2 else { return acknowledged ? [completed(link, .invalidAttributeValueLength, handle)] : [] }
+            peripherals[p].gatt.attributes[i].value = data
+            configureNotifications(link, characteristic: c, cccd: data)
+        } else {
+            peripherals[p].gatt.attributes[i].value = data
+            if let c = a.characteristic, peripherals[p].gatt.characteristics[c].echoes {
+                let info = peripherals[p].gatt.characteristics[c]
+                let target = info.echoTo.flatMap { u in peripherals[p].gatt.characteristics.firstIndex { $0.uuid == u } } ?? c
+                if let e = echo(link, target, data) { events.append(e) }
+            }
+        }
+        if acknowledged { events.insert(completed(link, .success, handle), at: 0) }
+        return events
+    }
+
+    /// The notification (or indication) a write echoes onto `target`, if the client subscribed there.
+    mutating func echo(_ link: UInt8, _ target: Int, _ data: [UInt8]) -> BGAPIMessage? {
+        let p = links[link]!.peripheral
+        let info = peripherals[p].gatt.characteristics[target]
+        if let vi = peripherals[p].gatt.index(of: info.valueHandle) { peripherals[p].gatt.attributes[vi].value = data }
+        guard let cccd = info.cccdHandle, let ci = peripherals[p].gatt.index(of: cccd) else { return nil }
+        let config = peripherals[p].gatt.attributes[ci].value.first ?? 0
+        guard config & 0x03 != 0 else { return nil }
+        return .event(.attClientAttributeValue(.init(connection: ConnectionHandle(link), attHandle: info.valueHandle,
+                                                     type: config & 0x01 != 0 ? .notify : .indicate, value: Array(data.prefix(20)))))
+    }
+
+    mutating func configureNotifications(_ link: UInt8, characteristic c: Int, cccd: [UInt8]) {
+        let p = links[link]!.peripheral
+        let info = peripherals[p].gatt.characteristics[c]
+        let wantsNotify = cccd[0] & 0x01 != 0 && info.properties & PropertyBit.notify != 0
+        let wantsIndicate = cccd[0] & 0x02 != 0 && info.properties & PropertyBit.indicate != 0
+        guard (wantsNotify || wantsIndicate), let interval = info.notifyInterval else {
+            links[link]?.streams[c] = nil
+            return
+        }
+        // A fresh subscription gets a new stream; the old one (if any) stops at its next tick.
+        sequence += 1
+        links[link]?.streams[c] = sequence
+        enqueue(at: now + interval, .notify(link: link, characteristic: c, epoch: sequence))
+    }
+
+    mutating func notify(_ link: UInt8, _ c: Int, epoch: UInt64, into out: inout [DongleOutput]) {
+        guard let l = links[link], l.streams[c] == epoch else { return }
+        let p = l.peripheral
+        let info = peripherals[p].gatt.characteristics[c]
+        guard let cccd = info.cccdHandle, let ci = peripherals[p].gatt.index(of: cccd),
+              let vi = peripherals[p].gatt.index(of: info.valueHandle), let interval = info.notifyInterval else { return }
+        let config = peripherals[p].gatt.attributes[ci].value.first ?? 0
+        let notifying = config & 0x01 != 0 && info.properties & PropertyBit.notify != 0
+        let indicating = config & 0x02 != 0 && info.properties & PropertyBit.indicate != 0
+        guard notifying || indicating else { return }
+        let v = value(link, peripherals[p].gatt.attributes[vi])
+        out.append(.send(.event(.attClientAttributeValue(.init(connection: ConnectionHandle(link), attHandle: info.valueHandle,
+                                                               type: notifying ? .notify : .indicate, value: Array(v.prefix(20)))))))
+        enqueue(at: now + interval, .notify(link: link, characteristic: c, epoch: epoch))
+    }
+
+    mutating func prepareWrite(_ link: UInt8, _ c: AttClientPrepareWriteCommand) -> [BGAPIMessage] {
+        let p = links[link]!.peripheral
+        guard let i = peripherals[p].gatt.index(of: c.attHandle) else { return [completed(link, .invalidHandle, c.attHandle)] }
+        if let error = accessError(link, peripherals[p].gatt.attributes[i], write: true) { return [completed(link, error, c.attHandle)] }
+        guard links[link]!.prepared.count < 32 else { return [completed(link, .prepareQueueFull, c.attHandle)] }
+        links[link]!.prepared.append((c.attHandle, c.offset, c.data))
+        return [completed(link, .success, c.attHandle)]
+    }
+
+    mutating func executeWrite(_ link: UInt8, commit: Bool) -> [BGAPIMessage] {
+        let queue = links[link]!.prepared
+        links[link]!.prepared = []
+        let first = queue.first?.0 ?? AttributeHandle(0)
+        guard commit else { return [completed(link, .success, first)] }
+        let p = links[link]!.peripheral
+        var staged: [AttributeHandle: [UInt8]] = [:]
+        for (handle, offset, data) in queue {
+            guard let i = peripherals[p].gatt.index(of: handle) else { return [completed(link, .invalidHandle, handle)] }
+            var v = staged[handle] ?? peripherals[p].gatt.attributes[i].value
+            guard Int(offset) <= v.count else { return [completed(link, .invalidOffset, handle)] }
+            v.replaceSubrange(Int(offset) ..< min(v.count, Int(offset) + data.count), with: data)
+            guard v.count <= peripherals[p].gatt.attributes[i].permissions.maxLength else {
+                return [completed(link, .invalidAttributeValueLength, handle)]
+            }
+            staged[handle] = v
+        }
+        for (handle, v) in staged { if let i = peripherals[p].gatt.index(of: handle) { peripherals[p].gatt.attributes[i].value = v } }
+        return [completed(link, .success, first)]
+    }
+
+    mutating func readMultiple(_ link: UInt8, _ handles: [UInt8]) -> [BGAPIMessage] {
+        let gatt = peripherals[links[link]!.peripheral].gatt
+        var joined: [UInt8] = []
+        for k in stride(from: 0, to: handles.count, by: 2) {
+            let h = AttributeHandle(UInt16(handles[k]) | UInt16(handles[k + 1]) << 8)
+            guard let i = gatt.index(of: h) else { return [completed(link, .invalidHandle, h)] }
+            if let error = accessError(link, gatt.attributes[i], write: false) { return [completed(link, error, h)] }
+            joined += value(link, gatt.attributes[i])
+        }
+        return [.event(.attClientReadMultipleResponse(.init(connection: ConnectionHandle(link), handles: Array(joined.prefix(22)))))]
+    }
+}

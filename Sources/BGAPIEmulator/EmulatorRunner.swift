@@ -1,0 +1,170 @@
+import BGAPICore
+import BGAPITransport
+import Dispatch
+import Foundation
+
+/// One line of BGAPI traffic as the emulator saw it, for logs and tests.
+public enum EmulatorTrace: Sendable, Equatable {
+    /// A command from the host.
+    case received(BGAPIMessage)
+    /// A response or event to the host.
+    case sent(BGAPIMessage)
+    /// Bytes the parser dropped, or a payload it could not decode.
+    case rejected(String)
+    /// A reset, unplug or other device-level happening.
+    case note(String)
+}
+
+/// Runs a ``DongleModel`` against a byte transport and a clock: frames commands, feeds the model,
+/// writes its answers, and wakes for the world's scheduled events (advertisements, notifications, faults).
+///
+/// Everything happens on one serial queue; the model itself stays pure.
+public final class EmulatorRunner: @unchecked Sendable {
+    // @unchecked: every mutable member below is touched only on `queue` (checked with dispatchPrecondition).
+    private let queue: DispatchQueue
+    private var model: DongleModel
+    private var transport: (any ByteTransport)?
+    private var decoder = BGAPIFrameDecoder(direction: .hostToDevice)
+    private let origin = DispatchTime.now()
+    private var timer: DispatchSourceTimer?
+    private var unpluggedUntil: Duration?
+
+    /// Called on the queue for every command, answer and parser complaint.
+    public var trace: (@Sendable (EmulatorTrace) -> Void)?
+    /// Called when bonds or PS keys change, with the state to save.
+    public var persist: (@Sendable (DonglePersistentState) -> Void)?
+    /// Called when an unplug fault closes the port; the caller makes a new port and calls ``serve(_:)``.
+    public var unplugged: (@Sendable (Duration) -> Void)?
+
+    /// Wraps a model; nothing runs until ``serve(_:)``.
+    public init(model: DongleModel, queue: DispatchQueue = DispatchQueue(label: "bled112-emulator")) {
+        self.model = model
+        self.queue = queue
+    }
+
+    /// Starts answering on `transport` (a pty master, a loopback end). Replaces any previous one.
+    public func serve(_ transport: any ByteTransport) {
+        queue.async { [self] in
+            self.transport?.close()
+            self.transport = transport
+            self.unpluggedUntil = nil
+            decoder = BGAPIFrameDecoder(direction: .hostToDevice)
+            transport.start(on: queue) { [weak self] event in self?.handle(event) }
+            rearm()
+        }
+    }
+
+    /// Arms a fault now, as a scenario could at a given time.
+    public func inject(_ fault: Scenario.Fault) {
+        queue.async { [self] in dispatch(model.inject(fault, at: clock())) }
+    }
+
+    /// Stops: closes the transport and the timer.
+    public func stop() {
+        queue.sync {
+            timer?.cancel()
+            timer = nil
+            transport?.close()
+            transport = nil
+        }
+    }
+
+    /// The model's current state, read on the queue (for tests and `--state` saving).
+    public var persistentState: DonglePersistentState { queue.sync { model.persistentState } }
+
+    private func clock() -> Duration {
+        .nanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - origin.uptimeNanoseconds))
+    }
+
+    private func handle(_ event: TransportEvent) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        switch event {
+        case let .received(bytes):
+            var outputs: [BGAPIFrameDecoderOutput] = []
+            decoder.feed(bytes, at: clock()) { outputs.append($0) }
+            for output in outputs { process(output) }
+            rearm()
+        case let .closed(error):
+            trace?(.note("port closed\(error.map { ": \($0)" } ?? "")"))
+            transport = nil
+        }
+    }
+
+    private func process(_ output: BGAPIFrameDecoderOutput) {
+        let now = clock()
+        switch output {
+        case let .packet(packet):
+            do {
+                let message = try BGAPIMessage(decoding: packet, direction: .hostToDevice)
+                trace?(.received(message))
+                guard case let .command(command) = message else { return }
+                dispatch(model.receive(command, at: now))
+            } catch {
+                trace?(.rejected("\(error)"))
+                dispatch(model.protocolError(.invalidParameter, at: now))
+            }
+        case let .discarded(dropped):
+            trace?(.rejected("\(dropped)"))
+            // The dongle's parser reports garbage and partial commands (after its 1 s timeout).
+            dispatch(model.protocolError(dropped.reason == .interByteTimeout ? .timeout : .invalidCommand, at: now))
+        }
+    }
+
+    private func dispatch(_ outputs: [DongleOutput]) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        var pending: [UInt8] = []
+        func flush() {
+            guard !pending.isEmpty else { return }
+            if unpluggedUntil == nil { try? transport?.write(pending) }
+            pending.removeAll()
+        }
+        for output in outputs {
+            switch output {
+            case let .send(message):
+                trace?(.sent(message))
+                if let bytes = try? message.encodedBytes() { pending += bytes }
+            case .reset:
+                // A BLED112 drops off USB and comes back; over a pty the path stays valid and nothing is sent.
+                trace?(.note("system reset: connections dropped, bonds kept"))
+                decoder = BGAPIFrameDecoder(direction: .hostToDevice)
+            case let .unplug(after):
+                flush()
+                trace?(.note("unplugged for \(after)"))
+                unpluggedUntil = clock() + after
+                transport?.close()
+                transport = nil
+                unplugged?(after)
+            case let .garbage(bytes):
+                trace?(.note("garbling \(bytes.count) bytes"))
+                pending += bytes
+            case .persist:
+                persist?(model.persistentState)
+            }
+        }
+        flush()
+    }
+
+    private func rearm() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let deadlines = [model.nextEventTime, decoder.expiryDeadline.map { $0 + .milliseconds(1) }].compactMap { $0 }
+        guard let next = deadlines.min() else { timer?.cancel(); timer = nil; return }
+        if timer == nil {
+            let t = DispatchSource.makeTimerSource(queue: queue)
+            t.setEventHandler { [weak self] in self?.fire() }
+            t.resume()
+            timer = t
+        }
+        let delay = max(.zero, next - clock())
+        let nanos = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
+        timer?.schedule(deadline: .now() + .nanoseconds(Int(nanos)), leeway: .milliseconds(1))
+    }
+
+    private func fire() {
+        let now = clock()
+        var outputs: [BGAPIFrameDecoderOutput] = []
+        decoder.expire(at: now) { outputs.append($0) }
+        for output in outputs { process(output) }
+        dispatch(model.advance(to: now))
+        rearm()
+    }
+}

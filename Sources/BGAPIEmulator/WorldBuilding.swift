@@ -1,0 +1,250 @@
+import BGAPICore
+
+/// Why a scenario cannot be turned into a world; names the peripheral and field.
+public struct ScenarioError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong, with where.
+    public var message: String
+    /// Wraps a message.
+    public init(_ message: String) { self.message = message }
+    /// The message.
+    public var description: String { message }
+}
+
+/// Hex text to bytes (spaces and colons allowed); `nil` if malformed.
+func bytes(fromHex text: String) -> [UInt8]? {
+    let digits = text.filter { !$0.isWhitespace && $0 != ":" && $0 != "-" }
+    guard digits.count % 2 == 0, digits.allSatisfy(\.isHexDigit) else { return nil }
+    var out: [UInt8] = []
+    var i = digits.startIndex
+    while i < digits.endIndex {
+        let j = digits.index(i, offsetBy: 2)
+        guard let b = UInt8(digits[i ..< j], radix: 16) else { return nil }
+        out.append(b)
+        i = j
+    }
+    return out
+}
+
+extension Scenario.AdvertisingData {
+    /// The AD structures as sent over the air (length, type, data), in a fixed order.
+    func encoded(context: String) throws -> [UInt8] {
+        var out: [UInt8] = []
+        func add(_ type: UInt8, _ data: [UInt8]) { out += [UInt8(data.count + 1), type] + data }
+        func uuids(_ list: [String]?, width: Int, type: UInt8) throws {
+            guard let list, !list.isEmpty else { return }
+            var data: [UInt8] = []
+            for text in list {
+                guard let uuid = BluetoothUUID(text), uuid.littleEndianBytes.count == width else {
+                    throw ScenarioError("\(context): '\(text)' is not a \(width * 8)-bit UUID")
+                }
+                data += uuid.littleEndianBytes
+            }
+            add(type, data)
+        }
+        if let flags { add(0x01, [flags]) }
+        if let shortName { add(0x08, Array(shortName.utf8)) }
+        if let name { add(0x09, Array(name.utf8)) }
+        if let nameHex {
+            guard let raw = bytes(fromHex: nameHex) else { throw ScenarioError("\(context): nameHex is not hex") }
+            add(0x09, raw)
+        }
+        try uuids(services16, width: 2, type: 0x03)
+        try uuids(services32, width: 4, type: 0x05)
+        try uuids(services128, width: 16, type: 0x07)
+        if let txPower { add(0x0A, [UInt8(bitPattern: txPower)]) }
+        if let appearance { add(0x19, [UInt8(appearance & 0xFF), UInt8(appearance >> 8)]) }
+        for entry in serviceData ?? [] {
+            guard let uuid = BluetoothUUID(entry.uuid), let data = bytes(fromHex: entry.data) else {
+                throw ScenarioError("\(context): bad service data for \(entry.uuid)")
+            }
+            let type: UInt8 = switch uuid.littleEndianBytes.count { case 2: 0x16; case 4: 0x20; default: 0x21 }
+            add(type, uuid.littleEndianBytes + data)
+        }
+        if let manufacturer {
+            guard let data = bytes(fromHex: manufacturer.data) else { throw ScenarioError("\(context): manufacturer data is not hex") }
+            add(0xFF, [UInt8(manufacturer.company & 0xFF), UInt8(manufacturer.company >> 8)] + data)
+        }
+        if let raw {
+            guard let data = bytes(fromHex: raw) else { throw ScenarioError("\(context): raw AD is not hex") }
+            out += data
+        }
+        guard out.count <= 31 else { throw ScenarioError("\(context): \(out.count) bytes of AD data; at most 31 fit") }
+        return out
+    }
+}
+
+/// One attribute of a peripheral's GATT server.
+struct Attribute: Sendable {
+    /// Its handle.
+    var handle: AttributeHandle
+    /// Its type (0x2800, 0x2803, 0x2902, or the characteristic UUID for a value).
+    var type: BluetoothUUID
+    /// Its current value.
+    var value: [UInt8]
+    /// What a client may do with it.
+    var permissions: Permissions
+    /// For value attributes: the index into `GATTServer.characteristics`.
+    var characteristic: Int?
+    /// For CCCDs: the characteristic they configure.
+    var configures: Int?
+
+    struct Permissions: Sendable {
+        var readable = true
+        var writable = false
+        var security: Security = .none
+        var maxLength = 512
+        var injectedError: BGAPIErrorCode?
+    }
+
+    enum Security: Sendable { case none, encrypted, authenticated }
+}
+
+/// A characteristic's static description and where it lives.
+struct CharacteristicInfo: Sendable {
+    var uuid: BluetoothUUID
+    var declarationHandle: AttributeHandle
+    var valueHandle: AttributeHandle
+    var cccdHandle: AttributeHandle?
+    var properties: UInt8
+    var generator: Scenario.Generator?
+    var notifyInterval: Duration?
+    var echoTo: BluetoothUUID?
+    var echoes: Bool
+}
+
+/// A service group (declaration handle through its last attribute).
+struct ServiceInfo: Sendable {
+    var uuid: BluetoothUUID
+    var primary: Bool
+    var start: AttributeHandle
+    var end: AttributeHandle
+}
+
+/// Characteristic property bits (GATT declaration).
+enum PropertyBit {
+    static let read: UInt8 = 0x02
+    static let writeWithoutResponse: UInt8 = 0x04
+    static let write: UInt8 = 0x08
+    static let notify: UInt8 = 0x10
+    static let indicate: UInt8 = 0x20
+}
+
+/// The attribute table of one peripheral, built from its scenario services.
+struct GATTServer: Sendable {
+    var attributes: [Attribute] = []
+    var services: [ServiceInfo] = []
+    var characteristics: [CharacteristicInfo] = []
+
+    init(peripheral p: Scenario.Peripheral, deviceName: [UInt8]) throws {
+        var handle: UInt16 = 1
+        func next() -> AttributeHandle { defer { handle += 1 }; return AttributeHandle(handle) }
+        func uuid(_ text: String, _ context: String) throws -> BluetoothUUID {
+            guard let u = BluetoothUUID(text) else { throw ScenarioError("\(p.id): \(context): '\(text)' is not a UUID") }
+            return u
+        }
+        // Every LE device has GAP (0x1800) and GATT (0x1801) services before its own.
+        var all: [(Scenario.Service, [UInt8]?)] = []
+        let standard = try Scenario.decodeServices(#"""
+        [ { "uuid": "1800", "characteristics": [ { "uuid": "2A00", "properties": ["read"] },
+                                                 { "uuid": "2A01", "properties": ["read"], "value": "0000" } ] },
+          { "uuid": "1801", "characteristics": [ { "uuid": "2A05", "properties": ["indicate"], "value": "0100FFFF" } ] } ]
+        """#)
+        all.append((standard[0], deviceName))
+        all.append((standard[1], nil))
+        all += p.services.map { ($0, nil) }
+        var serviceHandles: [BluetoothUUID: (AttributeHandle, AttributeHandle)] = [:]
+        var pendingIncludes: [(attributeIndex: Int, uuid: BluetoothUUID)] = []
+        for (service, nameOverride) in all {
+            let serviceUUID = try uuid(service.uuid, "service")
+            let start = next()
+            attributes.append(Attribute(handle: start, type: BluetoothUUID(service.primary ? 0x2800 : 0x2801),
+                                        value: serviceUUID.littleEndianBytes, permissions: .init()))
+            for include in service.includes ?? [] {
+                pendingIncludes.append((attributes.count, try uuid(include, "include")))
+                attributes.append(Attribute(handle: next(), type: BluetoothUUID(0x2802), value: [], permissions: .init()))
+            }
+            for (ci, c) in service.characteristics.enumerated() {
+                let context = "service \(service.uuid) characteristic \(ci)"
+                let cu = try uuid(c.uuid, context)
+                var props: UInt8 = 0
+                for name in c.properties {
+                    switch name {
+                    case "read": props |= PropertyBit.read
+                    case "write": props |= PropertyBit.write
+                    case "writeWithoutResponse": props |= PropertyBit.writeWithoutResponse
+                    case "notify": props |= PropertyBit.notify
+                    case "indicate": props |= PropertyBit.indicate
+                    default: throw ScenarioError("\(p.id): \(context): unknown property '\(name)'")
+                    }
+                }
+                let declaration = next()
+                let valueHandle = next()
+                attributes.append(Attribute(handle: declaration, type: BluetoothUUID(0x2803),
+                                            value: [props, UInt8(valueHandle.rawValue & 0xFF), UInt8(valueHandle.rawValue >> 8)] + cu.littleEndianBytes,
+                                            permissions: .init()))
+                var initial: [UInt8]
+                if let text = c.text { initial = Array(text.utf8) } else {
+                    guard let v = bytes(fromHex: c.value) else { throw ScenarioError("\(p.id): \(context): value is not hex") }
+                    initial = v
+                }
+                if let nameOverride, cu == BluetoothUUID(0x2A00) { initial = nameOverride }
+                let security: Attribute.Security = switch c.security {
+                case "none": .none
+                case "encrypted": .encrypted
+                case "authenticated": .authenticated
+                default: throw ScenarioError("\(p.id): \(context): security must be none, encrypted or authenticated")
+                }
+                let permissions = Attribute.Permissions(
+                    readable: props & PropertyBit.read != 0,
+                    writable: props & (PropertyBit.write | PropertyBit.writeWithoutResponse) != 0,
+                    security: security, maxLength: c.maxLength,
+                    injectedError: c.attError.map(BGAPIErrorCode.init(rawValue:)))
+                let index = characteristics.count
+                attributes.append(Attribute(handle: valueHandle, type: cu, value: initial, permissions: permissions,
+                                            characteristic: index))
+                var cccd: AttributeHandle?
+                if props & (PropertyBit.notify | PropertyBit.indicate) != 0 {
+                    let h = next()
+                    cccd = h
+                    attributes.append(Attribute(handle: h, type: BluetoothUUID(0x2902), value: [0, 0],
+                                                permissions: .init(readable: true, writable: true, maxLength: 2),
+                                                configures: index))
+                }
+                if let description = c.userDescription {
+                    attributes.append(Attribute(handle: next(), type: BluetoothUUID(0x2901), value: Array(description.utf8),
+                                                permissions: .init()))
+                }
+                guard c.onWrite == "store" || c.onWrite == "echo" else {
+                    throw ScenarioError("\(p.id): \(context): onWrite must be store or echo")
+                }
+                characteristics.append(CharacteristicInfo(
+                    uuid: cu, declarationHandle: declaration, valueHandle: valueHandle, cccdHandle: cccd, properties: props,
+                    generator: c.generator, notifyInterval: c.notifyIntervalMs.map { .milliseconds(Int64($0)) },
+                    echoTo: try c.echoTo.map { try uuid($0, context) }, echoes: c.onWrite == "echo"))
+            }
+            let end = AttributeHandle(handle - 1)
+            services.append(ServiceInfo(uuid: serviceUUID, primary: service.primary, start: start, end: end))
+            serviceHandles[serviceUUID] = (start, end)
+        }
+        for pending in pendingIncludes {
+            guard let (s, e) = serviceHandles[pending.uuid] else {
+                throw ScenarioError("\(p.id): included service \(pending.uuid) is not on this device")
+            }
+            var value = [UInt8(s.rawValue & 0xFF), UInt8(s.rawValue >> 8), UInt8(e.rawValue & 0xFF), UInt8(e.rawValue >> 8)]
+            if pending.uuid.littleEndianBytes.count == 2 { value += pending.uuid.littleEndianBytes }
+            attributes[pending.attributeIndex].value = value
+        }
+    }
+
+    /// Index of the attribute with `handle` (handles are dense from 1).
+    func index(of handle: AttributeHandle) -> Int? {
+        let i = Int(handle.rawValue) - 1
+        return i >= 0 && i < attributes.count ? i : nil
+    }
+}
+
+extension Scenario {
+    static func decodeServices(_ json: String) throws -> [Service] {
+        try JSONDecoderShim.decode([Service].self, json)
+    }
+}

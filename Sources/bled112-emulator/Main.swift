@@ -1,0 +1,157 @@
+import ArgumentParser
+import BGAPIEmulator
+import BGAPITransport
+import Dispatch
+import Foundation
+import Logging
+
+/// `bled112-emulator`: a virtual BLED112 on a pseudo-terminal, for pygatt, blex or any BGAPI host.
+@main
+struct BLED112Emulator: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bled112-emulator",
+        abstract: "A virtual BLED112 (BGAPI v1) dongle on a pty, with a simulated world of peripherals.",
+        discussion: """
+        Prints the pty path as the first line of stdout; point your BGAPI host at it, e.g.
+        pygatt.BGAPIBackend(serial_port=PATH). Runs until SIGINT or SIGTERM.
+        """)
+
+    @Option(name: .long, help: "World to simulate: 'demo' (built in) or a JSON scenario file (docs/scenarios.md).")
+    var scenario: String = "demo"
+
+    @Option(name: .long, help: "File holding bonds and PS keys across runs (the dongle's flash); created 0600.")
+    var state: String?
+
+    @Option(name: .long, help: "Also create a symlink to the pty at this path (replaced on unplug faults).")
+    var link: String?
+
+    @Flag(name: .long, help: "Procedures take no simulated time (tests, benchmarks).")
+    var fast = false
+
+    @Flag(name: .long, help: "Log every BGAPI command, response and event to stderr.")
+    var logTraffic = false
+
+    @Flag(name: .long, help: "Print the built-in demo scenario as JSON and exit.")
+    var printDemo = false
+
+    func run() throws {
+        if printDemo {
+            print(Scenario.demoJSON)
+            return
+        }
+        let world: Scenario
+        do { world = try Scenario.load(scenario) } catch {
+            throw ValidationError("cannot load scenario '\(scenario)': \(error)")
+        }
+        let stored = try state.map(StateFile.load) ?? DonglePersistentState()
+        let model: DongleModel
+        do { model = try DongleModel(scenario: world, timing: fast ? .instant : .realistic, persistentState: stored) } catch {
+            throw ValidationError("scenario '\(scenario)': \(error)")
+        }
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "bled112-emulator")
+        logger.logLevel = logTraffic ? .debug : .notice
+
+        let runner = EmulatorRunner(model: model)
+        let traffic = logger
+        runner.trace = { event in
+            switch event {
+            case let .received(m): traffic.debug("← \(m)")
+            case let .sent(m): traffic.debug("→ \(m)")
+            case let .rejected(why): traffic.warning("parser: \(why)")
+            case let .note(text): traffic.notice("\(text)")
+            }
+        }
+        if let state {
+            runner.persist = { snapshot in
+                do { try StateFile.save(snapshot, to: state) } catch { traffic.error("cannot save state to \(state): \(error)") }
+            }
+        }
+        let ports = PortKeeper(link: link)
+        runner.unplugged = { after in
+            ports.unplug(after: after) { runner.serve($0) }
+        }
+        let first = try ports.open()
+        printLine(first.slavePath)
+        runner.serve(first.master)
+
+        let signals = [SIGINT, SIGTERM].map { signo -> DispatchSourceSignal in
+            signal(signo, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signo, queue: .main)
+            source.setEventHandler {
+                runner.stop()
+                ports.closeAll()
+                Foundation.exit(0)
+            }
+            source.resume()
+            return source
+        }
+        withExtendedLifetime(signals) { dispatchMain() }
+    }
+}
+
+/// Creates ptys (a new one after each unplug, as a re-plugged dongle gets a new name) and the symlink.
+final class PortKeeper: @unchecked Sendable {
+    // @unchecked: `current` is only touched on the main queue and in `open()` before dispatchMain.
+    private let link: String?
+    private var current: PseudoTerminal?
+
+    init(link: String?) { self.link = link }
+
+    func open() throws -> PseudoTerminal {
+        let pty = try PseudoTerminal()
+        current = pty
+        if let link {
+            try? FileManager.default.removeItem(atPath: link)
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: pty.slavePath)
+        }
+        return pty
+    }
+
+    func unplug(after: Duration, replug: @escaping @Sendable (FileDescriptorTransport) -> Void) {
+        DispatchQueue.main.async {
+            self.current?.close()
+            self.current = nil
+            if let link = self.link { try? FileManager.default.removeItem(atPath: link) }
+            let nanos = after.components.seconds * 1_000_000_000 + after.components.attoseconds / 1_000_000_000
+            DispatchQueue.main.asyncAfter(deadline: .now() + .nanoseconds(Int(nanos))) {
+                guard let pty = try? self.open() else { return }
+                printLine(pty.slavePath)
+                replug(pty.master)
+            }
+        }
+    }
+
+    func closeAll() {
+        current?.close()
+        if let link { try? FileManager.default.removeItem(atPath: link) }
+    }
+}
+
+/// The `--state` file: JSON, owner read/write only.
+enum StateFile {
+    static func load(_ path: String) throws -> DonglePersistentState {
+        guard FileManager.default.fileExists(atPath: path) else { return DonglePersistentState() }
+        do { return try JSONDecoder().decode(DonglePersistentState.self, from: Data(contentsOf: URL(fileURLWithPath: path))) } catch {
+            throw ValidationError("state file \(path) is not a bled112-emulator state file: \(error)")
+        }
+    }
+
+    static func save(_ state: DonglePersistentState, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data = try encoder.encode(state)
+        let temporary = path + ".tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteUnknown)
+        }
+        _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: temporary))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+    }
+}
+
+/// Prints a line and flushes at once, so a parent process reading our stdout sees the pty path.
+func printLine(_ text: String) {
+    let line = Array((text + "\n").utf8)
+    line.withUnsafeBytes { _ = write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+}
