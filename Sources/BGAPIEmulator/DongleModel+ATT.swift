@@ -213,7 +213,9 @@ extension DongleModel {
             guard let i = peripherals[p].gatt.index(of: handle) else { return [completed(link, .invalidHandle, handle)] }
             var v = staged[handle] ?? peripherals[p].gatt.attributes[i].value
             guard Int(offset) <= v.count else { return [completed(link, .invalidOffset, handle)] }
-            v.replaceSubrange(Int(offset) ..< min(v.count, Int(offset) + data.count), with: data)
+            // Each part replaces the value from its offset on (the value ends where the last part ends),
+            // as common GATT servers do; a long write of N bytes thus leaves exactly those N bytes.
+            v = Array(v[..<Int(offset)]) + data
             guard v.count <= peripherals[p].gatt.attributes[i].permissions.maxLength else {
                 return [completed(link, .invalidAttributeValueLength, handle)]
             }

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// pygatt 5.0.0 and bgapi 0.7, unmodified, drive the real `bled112-emulator` binary through a pty.
+@Suite(.serialized) struct EmulatorInteropTests {
+    @Test func pygattBackendDoesEverythingAgainstTheVirtualDongle() throws {
+        let summary = try EmulatorSession.run(script: "emulator_pygatt.py", emulatorArguments: ["--fast"])
+        #expect(summary["ok"] as? Bool == true)
+        #expect((summary["scan_devices"] as? Int ?? 0) >= 9)
+        #expect((summary["hrm_notifications"] as? Int ?? 0) >= 2)
+        #expect((summary["thermo_indications"] as? Int ?? 0) >= 1)
+    }
+
+    @Test func bgapiClientDrivesTheVirtualDongle() throws {
+        let summary = try EmulatorSession.run(script: "emulator_bgapi.py", emulatorArguments: ["--fast"])
+        #expect(summary["ok"] as? Bool == true)
+    }
+}
+
+/// Starts `bled112-emulator`, hands its pty path to a Python client script, and stops it with SIGTERM.
+enum EmulatorSession {
+    static var emulatorBinary: URL {
+        get throws {
+            if let path = ProcessInfo.processInfo.environment["BLEX_EMULATOR"], !path.isEmpty { return URL(fileURLWithPath: path) }
+            // Tests run from the build directory that also holds the package's executables.
+            var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            for _ in 0 ..< 4 {
+                let candidate = dir.appendingPathComponent("bled112-emulator")
+                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+                dir = dir.deletingLastPathComponent()
+            }
+            throw Oracle.Failure(description: "bled112-emulator not built: run `swift build --build-tests` first (the README's test command does)")
+        }
+    }
+
+    static func run(script: String, emulatorArguments: [String]) throws -> [String: Any] {
+        let emulator = Process()
+        emulator.executableURL = try emulatorBinary
+        emulator.arguments = emulatorArguments
+        let out = Pipe(), err = Pipe()
+        emulator.standardOutput = out
+        emulator.standardError = err
+        try emulator.run()
+        defer {
+            if emulator.isRunning { emulator.terminate() }
+            emulator.waitUntilExit()
+        }
+        guard let path = readLine(from: out.fileHandleForReading), path.hasPrefix("/") else {
+            throw Oracle.Failure(description: "emulator printed no pty path")
+        }
+        let client = Process()
+        client.executableURL = try Oracle.python
+        client.arguments = [Oracle.interopDirectory.appendingPathComponent(script).path, path]
+        let clientOut = Pipe()
+        client.standardOutput = clientOut
+        client.standardError = clientOut
+        try client.run()
+        let output = String(decoding: clientOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        client.waitUntilExit()
+        emulator.terminate()
+        emulator.waitUntilExit()
+        #expect(emulator.terminationStatus == 0, "emulator did not exit cleanly on SIGTERM")
+        guard client.terminationStatus == 0,
+              let line = output.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
+              let summary = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            throw Oracle.Failure(description: "\(script) failed (exit \(client.terminationStatus)):\n\(output)")
+        }
+        return summary
+    }
+
+    /// Reads one line without buffering past it (the emulator keeps writing to the pipe later).
+    static func readLine(from handle: FileHandle) -> String? {
+        var bytes: [UInt8] = []
+        while bytes.count < 4096 {
+            let chunk = handle.readData(ofLength: 1)
+            guard let b = chunk.first else { break }
+            if b == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(b)
+        }
+        return nil
+    }
+}
