@@ -56,6 +56,10 @@ let package = Package(
             name: "BGAPITransportTests",
             dependencies: ["BGAPITransport"]
         ),
+        .testTarget(
+            name: "BGAPIEmulatorTests",
+            dependencies: ["BGAPIEmulator", "BGAPICore", "BGAPITransport"]
+        ),
         // Outside oracles: pygatt 5.0.0 and bgapi 0.7 (Python, from PyPI) must agree with our codec.
         .testTarget(
             name: "InteropTests",

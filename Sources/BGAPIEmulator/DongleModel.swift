@@ -24,6 +24,12 @@ public struct DonglePersistentState: Codable, Sendable, Hashable {
         public var addressType: UInt8
         /// Whether the pairing was MITM-protected (passkey).
         public var mitm: Bool
+        /// A bond record.
+        public init(address: String, addressType: UInt8, mitm: Bool) {
+            self.address = address
+            self.addressType = addressType
+            self.mitm = mitm
+        }
     }
     /// Bond slots (index = bond handle); `nil` is a free slot.
     public var bonds: [Bond?] = []

@@ -327,6 +327,16 @@ public struct Scenario: Codable, Sendable, Hashable {
         public var seconds: Double?
         /// Byte count for `garble`.
         public var count: Int?
+
+        /// A fault of `kind` at `at` seconds (tests pass 0 and inject it directly).
+        public init(at: Double, kind: String, peripheral: String? = nil, code: UInt16? = nil, seconds: Double? = nil, count: Int? = nil) {
+            self.at = at
+            self.kind = kind
+            self.peripheral = peripheral
+            self.code = code
+            self.seconds = seconds
+            self.count = count
+        }
     }
 
     /// Creates an empty world.

@@ -43,7 +43,10 @@ struct BLED112Emulator: ParsableCommand {
         do { world = try Scenario.load(scenario) } catch {
             throw ValidationError("cannot load scenario '\(scenario)': \(error)")
         }
-        let stored = try state.map(StateFile.load) ?? DonglePersistentState()
+        let stored: DonglePersistentState
+        do { stored = try state.map(DonglePersistentState.load(path:)) ?? DonglePersistentState() } catch {
+            throw ValidationError("\(error)")
+        }
         let model: DongleModel
         do { model = try DongleModel(scenario: world, timing: fast ? .instant : .realistic, persistentState: stored) } catch {
             throw ValidationError("scenario '\(scenario)': \(error)")
@@ -64,7 +67,7 @@ struct BLED112Emulator: ParsableCommand {
         }
         if let state {
             runner.persist = { snapshot in
-                do { try StateFile.save(snapshot, to: state) } catch { traffic.error("cannot save state to \(state): \(error)") }
+                do { try snapshot.save(path: state) } catch { traffic.error("cannot save state to \(state): \(error)") }
             }
         }
         let ports = PortKeeper(link: link)
@@ -125,28 +128,6 @@ final class PortKeeper: @unchecked Sendable {
     func closeAll() {
         current?.close()
         if let link { try? FileManager.default.removeItem(atPath: link) }
-    }
-}
-
-/// The `--state` file: JSON, owner read/write only.
-enum StateFile {
-    static func load(_ path: String) throws -> DonglePersistentState {
-        guard FileManager.default.fileExists(atPath: path) else { return DonglePersistentState() }
-        do { return try JSONDecoder().decode(DonglePersistentState.self, from: Data(contentsOf: URL(fileURLWithPath: path))) } catch {
-            throw ValidationError("state file \(path) is not a bled112-emulator state file: \(error)")
-        }
-    }
-
-    static func save(_ state: DonglePersistentState, to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try encoder.encode(state)
-        let temporary = path + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw CocoaError(.fileWriteUnknown)
-        }
-        _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: temporary))
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
     }
 }
 

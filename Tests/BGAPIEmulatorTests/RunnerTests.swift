@@ -1,0 +1,125 @@
+import BGAPICore
+import BGAPIEmulator
+import BGAPITransport
+import Dispatch
+import Foundation
+import Synchronization
+import Testing
+
+/// A host end for tests: frames what the emulator sends and waits (with a deadline, no sleeping) for messages.
+final class TestHost: Sendable {
+    private let messages = Mutex<[BGAPIMessage]>([])
+    private let closed = Mutex(false)
+    private let decoder = Mutex(BGAPIFrameDecoder(direction: .deviceToHost))
+    private let signal = DispatchSemaphore(value: 0)
+    let transport: any ByteTransport
+
+    init(_ transport: any ByteTransport) {
+        self.transport = transport
+        transport.start(on: DispatchQueue(label: "test-host")) { [self] event in
+            switch event {
+            case let .received(bytes):
+                let packets = decoder.withLock { $0.feed(bytes, at: .zero) }
+                for case let .packet(p) in packets {
+                    if let m = try? BGAPIMessage(decoding: p, direction: .deviceToHost) { messages.withLock { $0.append(m) } }
+                }
+            case .closed:
+                closed.withLock { $0 = true }
+            }
+            signal.signal()
+        }
+    }
+
+    func send(_ command: BGAPICommand) throws { try transport.write(command.encodedBytes()) }
+    func sendRaw(_ bytes: [UInt8]) throws { try transport.write(bytes) }
+    var received: [BGAPIMessage] { messages.withLock { $0 } }
+    var isClosed: Bool { closed.withLock { $0 } }
+
+    @discardableResult
+    func wait(seconds: Double = 5, until condition: ([BGAPIMessage]) -> Bool) -> Bool {
+        let deadline = DispatchTime.now() + seconds
+        while !condition(received) {
+            if signal.wait(timeout: deadline) == .timedOut { return condition(received) }
+        }
+        return true
+    }
+
+    func waitClosed(seconds: Double = 5) -> Bool {
+        let deadline = DispatchTime.now() + seconds
+        while !isClosed { if signal.wait(timeout: deadline) == .timedOut { return isClosed } }
+        return true
+    }
+}
+
+@Suite(.serialized) struct RunnerTests {
+    func runner(timing: EmulatorTiming = .instant) throws -> EmulatorRunner {
+        EmulatorRunner(model: try DongleModel(scenario: try Scenario.load("demo"), timing: timing))
+    }
+
+    @Test func inMemoryTransportAnswersCommandsAndStreamsScanReports() throws {
+        let (dongleEnd, hostEnd) = LoopbackTransport.makePair()
+        let r = try runner()
+        r.serve(dongleEnd)
+        let host = TestHost(hostEnd)
+        try host.send(.systemHello(.init()))
+        #expect(host.wait { $0.contains(.response(.systemHello(.init()))) })
+        try host.send(.gapDiscover(.init(mode: .observation)))
+        #expect(host.wait { m in m.filter { if case .event(.gapScanResponse) = $0 { true } else { false } }.count >= 10 })
+        try host.send(.gapEndProcedure(.init()))
+        #expect(host.wait { $0.contains(.response(.gapEndProcedure(.init(result: .success)))) })
+        r.stop()
+    }
+
+    @Test func realPtyCarriesTheSameExchangeAndReportsGarbageAndPartialCommands() throws {
+        let pty = try PseudoTerminal()
+        let r = try runner()
+        r.serve(pty.master)
+        let host = TestHost(try SerialPort.open(path: pty.slavePath))
+        try host.send(.systemGetInfo(.init()))
+        #expect(host.wait { $0.contains { if case .response(.systemGetInfo) = $0 { true } else { false } } })
+        // Garbage: the parser drops it and says so; the next command is still answered.
+        try host.sendRaw([0xFF, 0x7E, 0x41])
+        try host.send(.systemHello(.init()))
+        #expect(host.wait { $0.contains(.event(.systemProtocolError(.init(reason: .invalidCommand)))) && $0.contains(.response(.systemHello(.init()))) })
+        // A partial command is dropped after the 1 s parser timeout, reported as a timeout.
+        try host.sendRaw([0x00, 0x01, 0x06])
+        #expect(host.wait(seconds: 4) { $0.contains(.event(.systemProtocolError(.init(reason: .timeout)))) })
+        r.stop()
+        pty.close()
+    }
+
+    @Test func unplugClosesThePortAndAsksForANewOne() throws {
+        let pty = try PseudoTerminal()
+        let r = try runner()
+        let asked = Mutex<Duration?>(nil)
+        r.unplugged = { after in asked.withLock { $0 = after } }
+        r.serve(pty.master)
+        let host = TestHost(try SerialPort.open(path: pty.slavePath))
+        r.inject(.init(at: 0, kind: "unplug", seconds: 0.5))
+        #expect(host.waitClosed(), "the host must see the dongle vanish")
+        #expect(asked.withLock { $0 } == .milliseconds(500))
+        // Re-plugged as a new port: the dongle answers there, bonds intact.
+        let second = try PseudoTerminal()
+        r.serve(second.master)
+        let host2 = TestHost(try SerialPort.open(path: second.slavePath))
+        try host2.send(.systemHello(.init()))
+        #expect(host2.wait { $0.contains(.response(.systemHello(.init()))) })
+        r.stop()
+        second.close()
+    }
+
+    @Test func stateFileRoundTripsAndIsPrivate() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("blex-state-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var state = DonglePersistentState()
+        state.bonds = [.init(address: "D0:5F:B8:22:33:02", addressType: 0, mitm: false), nil]
+        state.psKeys = ["8001": [1, 2, 3]]
+        try state.save(path: path)
+        try state.save(path: path) // replacing keeps the permissions
+        #expect(try DonglePersistentState.load(path: path) == state)
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        try Data("not json".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: ScenarioError.self) { _ = try DonglePersistentState.load(path: path) }
+    }
+}
