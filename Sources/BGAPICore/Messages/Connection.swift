@@ -1022,14 +1022,14 @@ public struct ConnectionStatusEvent: BGAPIEventPayload {
     }
 }
 
-/// `connection_version_ind` event (class 3 `connection`, ID 0x01): the connection class's version ind event.
+/// `connection_version_ind` event (class 3 `connection`, ID 0x01): Reports the remote device's link-layer version and company, after connection_version_update.
 /// Wire: connection u8, vers_nr u8, comp_id u16, sub_vers_nr u16.
 public struct ConnectionVersionIndEvent: BGAPIEventPayload {
     /// Identity and layout of `connection_version_ind`.
     public static let descriptor = BGAPIMessageDescriptor(
         name: "connection_version_ind", kind: .event, messageClass: .connection, messageID: 0x01,
         fields: [.init(name: "connection", wireType: .uint8), .init(name: "vers_nr", wireType: .uint8), .init(name: "comp_id", wireType: .uint16), .init(name: "sub_vers_nr", wireType: .uint16)],
-        summary: "")
+        summary: "Reports the remote device's link-layer version and company, after connection_version_update")
 
     /// `connection` (u8).
     public var connection: ConnectionHandle

@@ -2,7 +2,7 @@
 
 // Class 1: `flash` — 9 commands, 9 responses, 1 events.
 
-/// `flash_ps_defrag` command (class 1 `flash`, ID 0x00): the flash class's ps defrag command.
+/// `flash_ps_defrag` command (class 1 `flash`, ID 0x00): Compacts the persistent store so freed key space can be reused.
 /// Wire: empty payload. Answered by ``FlashPSDefragResponse``.
 public struct FlashPSDefragCommand: BGAPICommandPayload {
     /// What the dongle answers.
@@ -11,7 +11,7 @@ public struct FlashPSDefragCommand: BGAPICommandPayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "flash_ps_defrag", kind: .command, messageClass: .flash, messageID: 0x00,
         fields: [],
-        summary: "")
+        summary: "Compacts the persistent store so freed key space can be reused")
 
     /// Creates the message from its fields.
     public init() {
@@ -43,7 +43,7 @@ public struct FlashPSDefragResponse: BGAPIResponsePayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "flash_ps_defrag", kind: .response, messageClass: .flash, messageID: 0x00,
         fields: [],
-        summary: "")
+        summary: "Compacts the persistent store so freed key space can be reused")
 
     /// Creates the message from its fields.
     public init() {
@@ -290,7 +290,7 @@ public struct FlashPSSaveResponse: BGAPIResponsePayload {
     }
 }
 
-/// `flash_ps_load` command (class 1 `flash`, ID 0x04): the flash class's ps load command.
+/// `flash_ps_load` command (class 1 `flash`, ID 0x04): Reads one persistent-store key (0x8000-0x807F).
 /// Wire: key u16. Answered by ``FlashPSLoadResponse``.
 public struct FlashPSLoadCommand: BGAPICommandPayload {
     /// What the dongle answers.
@@ -299,7 +299,7 @@ public struct FlashPSLoadCommand: BGAPICommandPayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "flash_ps_load", kind: .command, messageClass: .flash, messageID: 0x04,
         fields: [.init(name: "key", wireType: .uint16)],
-        summary: "")
+        summary: "Reads one persistent-store key (0x8000-0x807F)")
 
     /// `key` (u16).
     public var key: UInt16
@@ -339,7 +339,7 @@ public struct FlashPSLoadResponse: BGAPIResponsePayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "flash_ps_load", kind: .response, messageClass: .flash, messageID: 0x04,
         fields: [.init(name: "result", wireType: .uint16), .init(name: "value", wireType: .uint8Array)],
-        summary: "")
+        summary: "Reads one persistent-store key (0x8000-0x807F)")
 
     /// `result` (u16).
     public var result: BGAPIErrorCode
@@ -380,7 +380,7 @@ public struct FlashPSLoadResponse: BGAPIResponsePayload {
     }
 }
 
-/// `flash_ps_erase` command (class 1 `flash`, ID 0x05): the flash class's ps erase command.
+/// `flash_ps_erase` command (class 1 `flash`, ID 0x05): Deletes one persistent-store key.
 /// Wire: key u16. Answered by ``FlashPSEraseResponse``.
 public struct FlashPSEraseCommand: BGAPICommandPayload {
     /// What the dongle answers.
@@ -389,7 +389,7 @@ public struct FlashPSEraseCommand: BGAPICommandPayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "flash_ps_erase", kind: .command, messageClass: .flash, messageID: 0x05,
         fields: [.init(name: "key", wireType: .uint16)],
-        summary: "")
+        summary: "Deletes one persistent-store key")
 
     /// `key` (u16).
     public var key: UInt16
@@ -429,7 +429,7 @@ public struct FlashPSEraseResponse: BGAPIResponsePayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "flash_ps_erase", kind: .response, messageClass: .flash, messageID: 0x05,
         fields: [],
-        summary: "")
+        summary: "Deletes one persistent-store key")
 
     /// Creates the message from its fields.
     public init() {

@@ -296,7 +296,7 @@ public struct HardwareADCReadResponse: BGAPIResponsePayload {
     }
 }
 
-/// `hardware_io_port_config_direction` command (class 7 `hardware`, ID 0x03): the hardware class's io port config direction command.
+/// `hardware_io_port_config_direction` command (class 7 `hardware`, ID 0x03): Sets which pins of an I/O port are inputs or outputs.
 /// Wire: port u8, direction u8. Answered by ``HardwareIOPortConfigDirectionResponse``.
 public struct HardwareIOPortConfigDirectionCommand: BGAPICommandPayload {
     /// What the dongle answers.
@@ -305,7 +305,7 @@ public struct HardwareIOPortConfigDirectionCommand: BGAPICommandPayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "hardware_io_port_config_direction", kind: .command, messageClass: .hardware, messageID: 0x03,
         fields: [.init(name: "port", wireType: .uint8), .init(name: "direction", wireType: .uint8)],
-        summary: "")
+        summary: "Sets which pins of an I/O port are inputs or outputs")
 
     /// `port` (u8).
     public var port: UInt8
@@ -353,7 +353,7 @@ public struct HardwareIOPortConfigDirectionResponse: BGAPIResponsePayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "hardware_io_port_config_direction", kind: .response, messageClass: .hardware, messageID: 0x03,
         fields: [.init(name: "result", wireType: .uint16)],
-        summary: "")
+        summary: "Sets which pins of an I/O port are inputs or outputs")
 
     /// `result` (u16).
     public var result: BGAPIErrorCode
@@ -386,7 +386,7 @@ public struct HardwareIOPortConfigDirectionResponse: BGAPIResponsePayload {
     }
 }
 
-/// `hardware_io_port_config_function` command (class 7 `hardware`, ID 0x04): the hardware class's io port config function command.
+/// `hardware_io_port_config_function` command (class 7 `hardware`, ID 0x04): Switches I/O port pins between GPIO and peripheral functions.
 /// Wire: port u8, function u8. Answered by ``HardwareIOPortConfigFunctionResponse``.
 public struct HardwareIOPortConfigFunctionCommand: BGAPICommandPayload {
     /// What the dongle answers.
@@ -395,7 +395,7 @@ public struct HardwareIOPortConfigFunctionCommand: BGAPICommandPayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "hardware_io_port_config_function", kind: .command, messageClass: .hardware, messageID: 0x04,
         fields: [.init(name: "port", wireType: .uint8), .init(name: "function", wireType: .uint8)],
-        summary: "")
+        summary: "Switches I/O port pins between GPIO and peripheral functions")
 
     /// `port` (u8).
     public var port: UInt8
@@ -443,7 +443,7 @@ public struct HardwareIOPortConfigFunctionResponse: BGAPIResponsePayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "hardware_io_port_config_function", kind: .response, messageClass: .hardware, messageID: 0x04,
         fields: [.init(name: "result", wireType: .uint16)],
-        summary: "")
+        summary: "Switches I/O port pins between GPIO and peripheral functions")
 
     /// `result` (u16).
     public var result: BGAPIErrorCode
@@ -476,7 +476,7 @@ public struct HardwareIOPortConfigFunctionResponse: BGAPIResponsePayload {
     }
 }
 
-/// `hardware_io_port_config_pull` command (class 7 `hardware`, ID 0x05): the hardware class's io port config pull command.
+/// `hardware_io_port_config_pull` command (class 7 `hardware`, ID 0x05): Sets pull-up, pull-down or tristate on an I/O port's input pins.
 /// Wire: port u8, tristate_mask u8, pull_up u8. Answered by ``HardwareIOPortConfigPullResponse``.
 public struct HardwareIOPortConfigPullCommand: BGAPICommandPayload {
     /// What the dongle answers.
@@ -485,7 +485,7 @@ public struct HardwareIOPortConfigPullCommand: BGAPICommandPayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "hardware_io_port_config_pull", kind: .command, messageClass: .hardware, messageID: 0x05,
         fields: [.init(name: "port", wireType: .uint8), .init(name: "tristate_mask", wireType: .uint8), .init(name: "pull_up", wireType: .uint8)],
-        summary: "")
+        summary: "Sets pull-up, pull-down or tristate on an I/O port's input pins")
 
     /// `port` (u8).
     public var port: UInt8
@@ -541,7 +541,7 @@ public struct HardwareIOPortConfigPullResponse: BGAPIResponsePayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "hardware_io_port_config_pull", kind: .response, messageClass: .hardware, messageID: 0x05,
         fields: [.init(name: "result", wireType: .uint16)],
-        summary: "")
+        summary: "Sets pull-up, pull-down or tristate on an I/O port's input pins")
 
     /// `result` (u16).
     public var result: BGAPIErrorCode
@@ -574,7 +574,7 @@ public struct HardwareIOPortConfigPullResponse: BGAPIResponsePayload {
     }
 }
 
-/// `hardware_io_port_write` command (class 7 `hardware`, ID 0x06): the hardware class's io port write command.
+/// `hardware_io_port_write` command (class 7 `hardware`, ID 0x06): Drives the masked pins of an I/O port high or low.
 /// Wire: port u8, mask u8, data u8. Answered by ``HardwareIOPortWriteResponse``.
 public struct HardwareIOPortWriteCommand: BGAPICommandPayload {
     /// What the dongle answers.
@@ -583,7 +583,7 @@ public struct HardwareIOPortWriteCommand: BGAPICommandPayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "hardware_io_port_write", kind: .command, messageClass: .hardware, messageID: 0x06,
         fields: [.init(name: "port", wireType: .uint8), .init(name: "mask", wireType: .uint8), .init(name: "data", wireType: .uint8)],
-        summary: "")
+        summary: "Drives the masked pins of an I/O port high or low")
 
     /// `port` (u8).
     public var port: UInt8
@@ -639,7 +639,7 @@ public struct HardwareIOPortWriteResponse: BGAPIResponsePayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "hardware_io_port_write", kind: .response, messageClass: .hardware, messageID: 0x06,
         fields: [.init(name: "result", wireType: .uint16)],
-        summary: "")
+        summary: "Drives the masked pins of an I/O port high or low")
 
     /// `result` (u16).
     public var result: BGAPIErrorCode
@@ -672,7 +672,7 @@ public struct HardwareIOPortWriteResponse: BGAPIResponsePayload {
     }
 }
 
-/// `hardware_io_port_read` command (class 7 `hardware`, ID 0x07): the hardware class's io port read command.
+/// `hardware_io_port_read` command (class 7 `hardware`, ID 0x07): Reads the masked pins of an I/O port.
 /// Wire: port u8, mask u8. Answered by ``HardwareIOPortReadResponse``.
 public struct HardwareIOPortReadCommand: BGAPICommandPayload {
     /// What the dongle answers.
@@ -681,7 +681,7 @@ public struct HardwareIOPortReadCommand: BGAPICommandPayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "hardware_io_port_read", kind: .command, messageClass: .hardware, messageID: 0x07,
         fields: [.init(name: "port", wireType: .uint8), .init(name: "mask", wireType: .uint8)],
-        summary: "")
+        summary: "Reads the masked pins of an I/O port")
 
     /// `port` (u8).
     public var port: UInt8
@@ -729,7 +729,7 @@ public struct HardwareIOPortReadResponse: BGAPIResponsePayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "hardware_io_port_read", kind: .response, messageClass: .hardware, messageID: 0x07,
         fields: [.init(name: "result", wireType: .uint16), .init(name: "port", wireType: .uint8), .init(name: "data", wireType: .uint8)],
-        summary: "")
+        summary: "Reads the masked pins of an I/O port")
 
     /// `result` (u16).
     public var result: BGAPIErrorCode
@@ -778,7 +778,7 @@ public struct HardwareIOPortReadResponse: BGAPIResponsePayload {
     }
 }
 
-/// `hardware_spi_config` command (class 7 `hardware`, ID 0x08): the hardware class's spi config command.
+/// `hardware_spi_config` command (class 7 `hardware`, ID 0x08): Configures an SPI channel: polarity, phase, bit order and baud rate.
 /// Wire: channel u8, polarity u8, phase u8, bit_order u8, baud_e u8, baud_m u8. Answered by ``HardwareSPIConfigResponse``.
 public struct HardwareSPIConfigCommand: BGAPICommandPayload {
     /// What the dongle answers.
@@ -787,7 +787,7 @@ public struct HardwareSPIConfigCommand: BGAPICommandPayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "hardware_spi_config", kind: .command, messageClass: .hardware, messageID: 0x08,
         fields: [.init(name: "channel", wireType: .uint8), .init(name: "polarity", wireType: .uint8), .init(name: "phase", wireType: .uint8), .init(name: "bit_order", wireType: .uint8), .init(name: "baud_e", wireType: .uint8), .init(name: "baud_m", wireType: .uint8)],
-        summary: "")
+        summary: "Configures an SPI channel: polarity, phase, bit order and baud rate")
 
     /// `channel` (u8).
     public var channel: UInt8
@@ -867,7 +867,7 @@ public struct HardwareSPIConfigResponse: BGAPIResponsePayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "hardware_spi_config", kind: .response, messageClass: .hardware, messageID: 0x08,
         fields: [.init(name: "result", wireType: .uint16)],
-        summary: "")
+        summary: "Configures an SPI channel: polarity, phase, bit order and baud rate")
 
     /// `result` (u16).
     public var result: BGAPIErrorCode
@@ -1284,7 +1284,7 @@ public struct HardwareSetTXPowerResponse: BGAPIResponsePayload {
     }
 }
 
-/// `hardware_timer_comparator` command (class 7 `hardware`, ID 0x0D): the hardware class's timer comparator command.
+/// `hardware_timer_comparator` command (class 7 `hardware`, ID 0x0D): Sets up a hardware timer comparator channel (e.g.
 /// Wire: timer u8, channel u8, mode u8, comparator_value u16. Answered by ``HardwareTimerComparatorResponse``.
 public struct HardwareTimerComparatorCommand: BGAPICommandPayload {
     /// What the dongle answers.
@@ -1293,7 +1293,7 @@ public struct HardwareTimerComparatorCommand: BGAPICommandPayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "hardware_timer_comparator", kind: .command, messageClass: .hardware, messageID: 0x0D,
         fields: [.init(name: "timer", wireType: .uint8), .init(name: "channel", wireType: .uint8), .init(name: "mode", wireType: .uint8), .init(name: "comparator_value", wireType: .uint16)],
-        summary: "")
+        summary: "Sets up a hardware timer comparator channel (e.g")
 
     /// `timer` (u8).
     public var timer: UInt8
@@ -1357,7 +1357,7 @@ public struct HardwareTimerComparatorResponse: BGAPIResponsePayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "hardware_timer_comparator", kind: .response, messageClass: .hardware, messageID: 0x0D,
         fields: [.init(name: "result", wireType: .uint16)],
-        summary: "")
+        summary: "Sets up a hardware timer comparator channel (e.g")
 
     /// `result` (u16).
     public var result: BGAPIErrorCode
@@ -1964,7 +1964,7 @@ public struct HardwareUSBEnableResponse: BGAPIResponsePayload {
     }
 }
 
-/// `hardware_sleep_enable` command (class 7 `hardware`, ID 0x15): the hardware class's sleep enable command.
+/// `hardware_sleep_enable` command (class 7 `hardware`, ID 0x15): Allows or forbids the module to enter sleep modes.
 /// Wire: enable u8. Answered by ``HardwareSleepEnableResponse``.
 public struct HardwareSleepEnableCommand: BGAPICommandPayload {
     /// What the dongle answers.
@@ -1973,7 +1973,7 @@ public struct HardwareSleepEnableCommand: BGAPICommandPayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "hardware_sleep_enable", kind: .command, messageClass: .hardware, messageID: 0x15,
         fields: [.init(name: "enable", wireType: .uint8, isFlag: true)],
-        summary: "")
+        summary: "Allows or forbids the module to enter sleep modes")
 
     /// `enable` (u8).
     public var enable: Bool
@@ -2013,7 +2013,7 @@ public struct HardwareSleepEnableResponse: BGAPIResponsePayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "hardware_sleep_enable", kind: .response, messageClass: .hardware, messageID: 0x15,
         fields: [.init(name: "result", wireType: .uint16)],
-        summary: "")
+        summary: "Allows or forbids the module to enter sleep modes")
 
     /// `result` (u16).
     public var result: BGAPIErrorCode
@@ -2184,14 +2184,14 @@ public struct HardwareIOPortStatusEvent: BGAPIEventPayload {
     }
 }
 
-/// `hardware_soft_timer` event (class 7 `hardware`, ID 0x01): the hardware class's soft timer event.
+/// `hardware_soft_timer` event (class 7 `hardware`, ID 0x01): A soft timer set with hardware_set_soft_timer expired.
 /// Wire: handle u8.
 public struct HardwareSoftTimerEvent: BGAPIEventPayload {
     /// Identity and layout of `hardware_soft_timer`.
     public static let descriptor = BGAPIMessageDescriptor(
         name: "hardware_soft_timer", kind: .event, messageClass: .hardware, messageID: 0x01,
         fields: [.init(name: "handle", wireType: .uint8)],
-        summary: "")
+        summary: "A soft timer set with hardware_set_soft_timer expired")
 
     /// `handle` (u8).
     public var handle: UInt8

@@ -860,14 +860,14 @@ public struct SMBondingFailEvent: BGAPIEventPayload {
     }
 }
 
-/// `sm_passkey_display` event (class 5 `sm`, ID 0x02): the sm class's passkey display event.
+/// `sm_passkey_display` event (class 5 `sm`, ID 0x02): Asks the user to enter this passkey on the remote device to complete pairing.
 /// Wire: handle u8, passkey u32.
 public struct SMPasskeyDisplayEvent: BGAPIEventPayload {
     /// Identity and layout of `sm_passkey_display`.
     public static let descriptor = BGAPIMessageDescriptor(
         name: "sm_passkey_display", kind: .event, messageClass: .sm, messageID: 0x02,
         fields: [.init(name: "handle", wireType: .uint8), .init(name: "passkey", wireType: .uint32)],
-        summary: "")
+        summary: "Asks the user to enter this passkey on the remote device to complete pairing")
 
     /// `handle` (u8).
     public var handle: ConnectionHandle
@@ -908,14 +908,14 @@ public struct SMPasskeyDisplayEvent: BGAPIEventPayload {
     }
 }
 
-/// `sm_passkey_request` event (class 5 `sm`, ID 0x03): the sm class's passkey request event.
+/// `sm_passkey_request` event (class 5 `sm`, ID 0x03): Asks the host for the passkey shown on the remote device.
 /// Wire: handle u8.
 public struct SMPasskeyRequestEvent: BGAPIEventPayload {
     /// Identity and layout of `sm_passkey_request`.
     public static let descriptor = BGAPIMessageDescriptor(
         name: "sm_passkey_request", kind: .event, messageClass: .sm, messageID: 0x03,
         fields: [.init(name: "handle", wireType: .uint8)],
-        summary: "")
+        summary: "Asks the host for the passkey shown on the remote device")
 
     /// `handle` (u8).
     public var handle: ConnectionHandle

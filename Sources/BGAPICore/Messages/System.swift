@@ -110,7 +110,7 @@ public struct SystemHelloResponse: BGAPIResponsePayload {
     }
 }
 
-/// `system_address_get` command (class 0 `system`, ID 0x02): the system class's address get command.
+/// `system_address_get` command (class 0 `system`, ID 0x02): Reads the dongle's own public Bluetooth address.
 /// Wire: empty payload. Answered by ``SystemAddressGetResponse``.
 public struct SystemAddressGetCommand: BGAPICommandPayload {
     /// What the dongle answers.
@@ -119,7 +119,7 @@ public struct SystemAddressGetCommand: BGAPICommandPayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "system_address_get", kind: .command, messageClass: .system, messageID: 0x02,
         fields: [],
-        summary: "")
+        summary: "Reads the dongle's own public Bluetooth address")
 
     /// Creates the message from its fields.
     public init() {
@@ -151,7 +151,7 @@ public struct SystemAddressGetResponse: BGAPIResponsePayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "system_address_get", kind: .response, messageClass: .system, messageID: 0x02,
         fields: [.init(name: "address", wireType: .address)],
-        summary: "")
+        summary: "Reads the dongle's own public Bluetooth address")
 
     /// `address` (addr).
     public var address: BluetoothAddress
@@ -944,7 +944,7 @@ public struct SystemWhitelistAppendResponse: BGAPIResponsePayload {
     }
 }
 
-/// `system_whitelist_remove` command (class 0 `system`, ID 0x0B): the system class's whitelist remove command.
+/// `system_whitelist_remove` command (class 0 `system`, ID 0x0B): Removes one address from the whitelist used by filtered scanning and connect_selective.
 /// Wire: address addr, address_type u8. Answered by ``SystemWhitelistRemoveResponse``.
 public struct SystemWhitelistRemoveCommand: BGAPICommandPayload {
     /// What the dongle answers.
@@ -953,7 +953,7 @@ public struct SystemWhitelistRemoveCommand: BGAPICommandPayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "system_whitelist_remove", kind: .command, messageClass: .system, messageID: 0x0B,
         fields: [.init(name: "address", wireType: .address), .init(name: "address_type", wireType: .uint8)],
-        summary: "")
+        summary: "Removes one address from the whitelist used by filtered scanning and connect_selective")
 
     /// `address` (addr).
     public var address: BluetoothAddress
@@ -1001,7 +1001,7 @@ public struct SystemWhitelistRemoveResponse: BGAPIResponsePayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "system_whitelist_remove", kind: .response, messageClass: .system, messageID: 0x0B,
         fields: [.init(name: "result", wireType: .uint16)],
-        summary: "")
+        summary: "Removes one address from the whitelist used by filtered scanning and connect_selective")
 
     /// `result` (u16).
     public var result: BGAPIErrorCode
@@ -1034,7 +1034,7 @@ public struct SystemWhitelistRemoveResponse: BGAPIResponsePayload {
     }
 }
 
-/// `system_whitelist_clear` command (class 0 `system`, ID 0x0C): the system class's whitelist clear command.
+/// `system_whitelist_clear` command (class 0 `system`, ID 0x0C): Empties the whitelist.
 /// Wire: empty payload. Answered by ``SystemWhitelistClearResponse``.
 public struct SystemWhitelistClearCommand: BGAPICommandPayload {
     /// What the dongle answers.
@@ -1043,7 +1043,7 @@ public struct SystemWhitelistClearCommand: BGAPICommandPayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "system_whitelist_clear", kind: .command, messageClass: .system, messageID: 0x0C,
         fields: [],
-        summary: "")
+        summary: "Empties the whitelist")
 
     /// Creates the message from its fields.
     public init() {
@@ -1075,7 +1075,7 @@ public struct SystemWhitelistClearResponse: BGAPIResponsePayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "system_whitelist_clear", kind: .response, messageClass: .system, messageID: 0x0C,
         fields: [],
-        summary: "")
+        summary: "Empties the whitelist")
 
     /// Creates the message from its fields.
     public init() {

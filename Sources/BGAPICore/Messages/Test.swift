@@ -92,7 +92,7 @@ public struct TestPHYTXResponse: BGAPIResponsePayload {
     }
 }
 
-/// `test_phy_rx` command (class 8 `test`, ID 0x01): the test class's phy rx command.
+/// `test_phy_rx` command (class 8 `test`, ID 0x01): Starts the radio receive test on one channel, counting packets until test_phy_end.
 /// Wire: channel u8. Answered by ``TestPHYRXResponse``.
 public struct TestPHYRXCommand: BGAPICommandPayload {
     /// What the dongle answers.
@@ -101,7 +101,7 @@ public struct TestPHYRXCommand: BGAPICommandPayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "test_phy_rx", kind: .command, messageClass: .test, messageID: 0x01,
         fields: [.init(name: "channel", wireType: .uint8)],
-        summary: "")
+        summary: "Starts the radio receive test on one channel, counting packets until test_phy_end")
 
     /// `channel` (u8).
     public var channel: UInt8
@@ -141,7 +141,7 @@ public struct TestPHYRXResponse: BGAPIResponsePayload {
     public static let descriptor = BGAPIMessageDescriptor(
         name: "test_phy_rx", kind: .response, messageClass: .test, messageID: 0x01,
         fields: [],
-        summary: "")
+        summary: "Starts the radio receive test on one channel, counting packets until test_phy_end")
 
     /// Creates the message from its fields.
     public init() {
