@@ -81,7 +81,7 @@ public final class EmulatorRunner: @unchecked Sendable {
         switch event {
         case let .received(bytes):
             var outputs: [BGAPIFrameDecoderOutput] = []
-            decoder.feed(bytes, at: clock()) { outputs.append($0) }
+            decoder.feed(bytes[...], at: clock()) { outputs.append($0) }
             for output in outputs { process(output) }
             rearm()
         case let .closed(error):

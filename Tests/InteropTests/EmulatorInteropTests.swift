@@ -80,3 +80,61 @@ enum EmulatorSession {
         return nil
     }
 }
+
+/// The executable's own contract: first stdout line, `--link`, `--state`, clean exit on signals.
+@Suite(.serialized) struct EmulatorExecutableTests {
+    @Test func linkPointsAtThePtyAndStateFileIsPrivateAndBothAreTidiedOnExit() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("blex-emu-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let link = dir.appendingPathComponent("ttyBLED112").path
+        let state = dir.appendingPathComponent("flash.json").path
+        let emulator = Process()
+        emulator.executableURL = try EmulatorSession.emulatorBinary
+        emulator.arguments = ["--fast", "--link", link, "--state", state]
+        let out = Pipe()
+        emulator.standardOutput = out
+        emulator.standardError = FileHandle.nullDevice
+        try emulator.run()
+        let path = try #require(EmulatorSession.readLine(from: out.fileHandleForReading))
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == path)
+        // Save a PS key through the link, as a host would: the flash file appears, owner-only.
+        let fd = open(link, O_RDWR | O_NOCTTY)
+        #expect(fd >= 0)
+        let save: [UInt8] = [0x00, 0x06, 0x01, 0x03, 0x01, 0x80, 0x03, 0xAA, 0xBB, 0xCC] // flash_ps_save(0x8001, AA BB CC)
+        _ = save.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        var response = [UInt8](repeating: 0, count: 6)
+        var got = 0
+        while got < 6 {
+            let n = response.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, 6 - got) }
+            if n <= 0 { break }
+            got += n
+        }
+        close(fd)
+        #expect(response == [0x00, 0x02, 0x01, 0x03, 0x00, 0x00])
+        let attributes = try FileManager.default.attributesOfItem(atPath: state)
+        #expect(attributes[.posixPermissions] as? Int == 0o600)
+        #expect(try String(contentsOfFile: state, encoding: .utf8).contains("8001"))
+        emulator.interrupt() // SIGINT
+        emulator.waitUntilExit()
+        #expect(emulator.terminationStatus == 0)
+        #expect(!FileManager.default.fileExists(atPath: link))
+    }
+
+    @Test func badScenarioFailsBeforeAnyPtyWithTheReason() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("blex-bad-\(UUID().uuidString).json")
+        try Data(#"{"peripherals": [{"id": "x", "address": "zz"}]}"#.utf8).write(to: dir)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let emulator = Process()
+        emulator.executableURL = try EmulatorSession.emulatorBinary
+        emulator.arguments = ["--scenario", dir.path]
+        let out = Pipe(), err = Pipe()
+        emulator.standardOutput = out
+        emulator.standardError = err
+        try emulator.run()
+        emulator.waitUntilExit()
+        #expect(emulator.terminationStatus != 0)
+        #expect(out.fileHandleForReading.readDataToEndOfFile().isEmpty)
+        #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("'zz' is not an address"))
+    }
+}

@@ -12,7 +12,7 @@ let benchmarks: @Sendable () -> Void = {
         metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident],
         warmupIterations: 3, maxDuration: .seconds(5), maxIterations: 200)
 
-    // Frame and fully decode a 10,000-packet device stream fed in 64-byte reads (a USB CDC read size).
+    // Frame and fully decode (typed messages) a 10,000-packet device stream fed in 64-byte reads (a USB CDC read size).
     Benchmark("decode mixed stream (10k packets)", configuration: configuration) { benchmark in
         for _ in benchmark.scaledIterations {
             var decoder = BGAPIFrameDecoder(direction: .deviceToHost)
@@ -20,10 +20,11 @@ let benchmarks: @Sendable () -> Void = {
             var index = 0
             while index < stream.count {
                 let end = min(stream.count, index + 64)
-                decoder.feed(stream[index ..< end], at: .zero) { output in
-                    if case let .packet(packet) = output,
-                       (try? BGAPIMessage(decoding: packet, direction: .deviceToHost)) != nil {
-                        decoded += 1
+                decoder.feedFrames(stream[index ..< end], at: .zero) { frame in
+                    guard case let .frame(header, payload) = frame else { return }
+                    switch try? BGAPIMessage(decoding: header, payload: payload, direction: .deviceToHost) {
+                    case .some: decoded += 1
+                    case .none: break
                     }
                 }
                 index = end

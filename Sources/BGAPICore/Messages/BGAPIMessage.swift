@@ -11,12 +11,17 @@ public enum BGAPIMessage: Hashable, Sendable, CustomStringConvertible {
     ///
     /// Unknown class/ID pairs decode to `.unknown`; only payloads that contradict a known layout throw.
     public init(decoding packet: BGAPIPacket, direction: BGAPIDirection) throws(BGAPIDecodingError) {
-        if packet.header.messageType == .event {
-            self = .event(try BGAPIEvent(decoding: packet))
+        try self.init(decoding: packet.header, payload: packet.payload[...], direction: direction)
+    }
+
+    /// Decodes a header and a payload read in place (a frame lent by ``BGAPIFrameDecoder/feedFrames(_:at:_:)``).
+    public init(decoding header: BGAPIHeader, payload: ArraySlice<UInt8>, direction: BGAPIDirection) throws(BGAPIDecodingError) {
+        if header.messageType == .event {
+            self = .event(try BGAPIEvent(decoding: header, payload: payload))
         } else if direction == .hostToDevice {
-            self = .command(try BGAPICommand(decoding: packet))
+            self = .command(try BGAPICommand(decoding: header, payload: payload))
         } else {
-            self = .response(try BGAPIResponse(decoding: packet))
+            self = .response(try BGAPIResponse(decoding: header, payload: payload))
         }
     }
 

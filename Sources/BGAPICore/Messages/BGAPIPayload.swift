@@ -73,7 +73,8 @@ public enum BGAPIFieldError: Error, Hashable, Sendable, CustomStringConvertible 
 }
 
 /// The static description of one message: identity and wire layout, from the reference.
-public struct BGAPIMessageDescriptor: Sendable, Hashable {
+/// A class, so reading it from hot paths costs one reference, not a copy of its strings and arrays.
+public final class BGAPIMessageDescriptor: Sendable, Hashable {
     /// Reference name, e.g. `gap_connect_direct`.
     public let name: String
     /// Command, response or event.
@@ -115,6 +116,18 @@ public struct BGAPIMessageDescriptor: Sendable, Hashable {
         self.summary = summary
         fixedLength = fields.reduce(0) { $0 + $1.wireType.fixedSize }
         hasArray = fields.last?.wireType == .uint8Array
+    }
+
+    /// Descriptors are equal when they describe the same message.
+    public static func == (lhs: BGAPIMessageDescriptor, rhs: BGAPIMessageDescriptor) -> Bool {
+        lhs.kind == rhs.kind && lhs.messageClass == rhs.messageClass && lhs.messageID == rhs.messageID && lhs.name == rhs.name
+    }
+
+    /// Hashes the message identity.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(messageClass)
+        hasher.combine(messageID)
     }
 
     /// Payload bytes before any `u8[]` content (the whole payload when there is no array).
@@ -170,11 +183,18 @@ extension BGAPIPayload {
     public static var messageType: BGAPIMessageType { descriptor.kind == .event ? .event : .commandOrResponse }
 
     /// Decodes a whole payload, rejecting short, overrunning or over-long input.
-    public init(payload: [UInt8]) throws(BGAPIDecodingError) {
-        var reader = ByteReader(payload, messageName: Self.descriptor.name)
-        try self.init(from: &reader)
-        try reader.expectEnd()
+    public init(payload: ArraySlice<UInt8>) throws(BGAPIDecodingError) {
+        var reader = ByteReader(payload)
+        do {
+            try self.init(from: &reader)
+            try reader.expectEnd()
+        } catch {
+            throw error.naming(Self.descriptor.name)
+        }
     }
+
+    /// Decodes a whole payload held in an array.
+    public init(payload: [UInt8]) throws(BGAPIDecodingError) { try self.init(payload: payload[...]) }
 
     /// The payload bytes.
     public func encodedPayload() throws(BGAPIEncodingError) -> [UInt8] {

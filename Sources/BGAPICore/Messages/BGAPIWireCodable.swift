@@ -3,9 +3,9 @@ public protocol BGAPIWireCodable: Sendable, Hashable {
     /// The wire type it occupies.
     static var wireType: BGAPIWireType { get }
     /// Reads the field; `field` names it in errors.
-    static func read(from reader: inout ByteReader, field: String) throws(BGAPIDecodingError) -> Self
+    static func read(from reader: inout ByteReader, field: StaticString) throws(BGAPIDecodingError) -> Self
     /// Writes the field.
-    func write(to writer: inout ByteWriter, field: String) throws(BGAPIEncodingError)
+    func write(to writer: inout ByteWriter, field: StaticString) throws(BGAPIEncodingError)
     /// The loose value, for reflection.
     var fieldValue: BGAPIFieldValue { get }
     /// Rebuilds from a loose value; `nil` when it does not fit.
@@ -34,11 +34,11 @@ extension UInt8: BGAPIWireCodable {
     /// `u8`.
     public static var wireType: BGAPIWireType { .uint8 }
     /// Reads a `u8`.
-    public static func read(from reader: inout ByteReader, field: String) throws(BGAPIDecodingError) -> Self {
+    public static func read(from reader: inout ByteReader, field: StaticString) throws(BGAPIDecodingError) -> Self {
         try reader.readUInt8(field)
     }
     /// Writes a `u8`.
-    public func write(to writer: inout ByteWriter, field: String) { writer.writeUInt8(self) }
+    public func write(to writer: inout ByteWriter, field: StaticString) { writer.writeUInt8(self) }
     /// As unsigned.
     public var fieldValue: BGAPIFieldValue { .unsigned(UInt32(self)) }
     /// From an unsigned value in range.
@@ -54,11 +54,11 @@ extension Int8: BGAPIWireCodable {
     /// `i8`.
     public static var wireType: BGAPIWireType { .int8 }
     /// Reads an `i8`.
-    public static func read(from reader: inout ByteReader, field: String) throws(BGAPIDecodingError) -> Self {
+    public static func read(from reader: inout ByteReader, field: StaticString) throws(BGAPIDecodingError) -> Self {
         try reader.readInt8(field)
     }
     /// Writes an `i8`.
-    public func write(to writer: inout ByteWriter, field: String) { writer.writeInt8(self) }
+    public func write(to writer: inout ByteWriter, field: StaticString) { writer.writeInt8(self) }
     /// As signed.
     public var fieldValue: BGAPIFieldValue { .signed(Int32(self)) }
     /// From a signed (or small unsigned) value in range.
@@ -77,11 +77,11 @@ extension UInt16: BGAPIWireCodable {
     /// `u16`.
     public static var wireType: BGAPIWireType { .uint16 }
     /// Reads a `u16`.
-    public static func read(from reader: inout ByteReader, field: String) throws(BGAPIDecodingError) -> Self {
+    public static func read(from reader: inout ByteReader, field: StaticString) throws(BGAPIDecodingError) -> Self {
         try reader.readUInt16(field)
     }
     /// Writes a `u16`.
-    public func write(to writer: inout ByteWriter, field: String) { writer.writeUInt16(self) }
+    public func write(to writer: inout ByteWriter, field: StaticString) { writer.writeUInt16(self) }
     /// As unsigned.
     public var fieldValue: BGAPIFieldValue { .unsigned(UInt32(self)) }
     /// From an unsigned value in range.
@@ -97,11 +97,11 @@ extension Int16: BGAPIWireCodable {
     /// `i16`.
     public static var wireType: BGAPIWireType { .int16 }
     /// Reads an `i16`.
-    public static func read(from reader: inout ByteReader, field: String) throws(BGAPIDecodingError) -> Self {
+    public static func read(from reader: inout ByteReader, field: StaticString) throws(BGAPIDecodingError) -> Self {
         try reader.readInt16(field)
     }
     /// Writes an `i16`.
-    public func write(to writer: inout ByteWriter, field: String) { writer.writeInt16(self) }
+    public func write(to writer: inout ByteWriter, field: StaticString) { writer.writeInt16(self) }
     /// As signed.
     public var fieldValue: BGAPIFieldValue { .signed(Int32(self)) }
     /// From a signed (or small unsigned) value in range.
@@ -120,11 +120,11 @@ extension UInt32: BGAPIWireCodable {
     /// `u32`.
     public static var wireType: BGAPIWireType { .uint32 }
     /// Reads a `u32`.
-    public static func read(from reader: inout ByteReader, field: String) throws(BGAPIDecodingError) -> Self {
+    public static func read(from reader: inout ByteReader, field: StaticString) throws(BGAPIDecodingError) -> Self {
         try reader.readUInt32(field)
     }
     /// Writes a `u32`.
-    public func write(to writer: inout ByteWriter, field: String) { writer.writeUInt32(self) }
+    public func write(to writer: inout ByteWriter, field: StaticString) { writer.writeUInt32(self) }
     /// As unsigned.
     public var fieldValue: BGAPIFieldValue { .unsigned(self) }
     /// From an unsigned value.
@@ -140,11 +140,11 @@ extension Bool: BGAPIWireCodable {
     /// A `u8` flag: 0 is false, anything else true (re-encoded as 1).
     public static var wireType: BGAPIWireType { .uint8 }
     /// Reads a `u8` flag.
-    public static func read(from reader: inout ByteReader, field: String) throws(BGAPIDecodingError) -> Self {
+    public static func read(from reader: inout ByteReader, field: StaticString) throws(BGAPIDecodingError) -> Self {
         try reader.readUInt8(field) != 0
     }
     /// Writes 1 or 0.
-    public func write(to writer: inout ByteWriter, field: String) { writer.writeUInt8(self ? 1 : 0) }
+    public func write(to writer: inout ByteWriter, field: StaticString) { writer.writeUInt8(self ? 1 : 0) }
     /// As 1 or 0.
     public var fieldValue: BGAPIFieldValue { .unsigned(self ? 1 : 0) }
     /// From any unsigned value (non-zero is true).
@@ -160,11 +160,11 @@ extension Array: BGAPIWireCodable where Element == UInt8 {
     /// `u8[]`.
     public static var wireType: BGAPIWireType { .uint8Array }
     /// Reads a `u8[]`.
-    public static func read(from reader: inout ByteReader, field: String) throws(BGAPIDecodingError) -> Self {
+    public static func read(from reader: inout ByteReader, field: StaticString) throws(BGAPIDecodingError) -> Self {
         try reader.readUInt8Array(field)
     }
     /// Writes a `u8[]`, refusing more than 255 bytes.
-    public func write(to writer: inout ByteWriter, field: String) throws(BGAPIEncodingError) {
+    public func write(to writer: inout ByteWriter, field: StaticString) throws(BGAPIEncodingError) {
         try writer.writeUInt8Array(self, field)
     }
     /// As bytes.
@@ -182,11 +182,11 @@ extension BluetoothAddress: BGAPIWireCodable {
     /// `addr`.
     public static var wireType: BGAPIWireType { .address }
     /// Reads six bytes, least significant first.
-    public static func read(from reader: inout ByteReader, field: String) throws(BGAPIDecodingError) -> Self {
-        BluetoothAddress(wireBytes: try reader.readBytes(6, field)) ?? BluetoothAddress(rawValue: 0)
+    public static func read(from reader: inout ByteReader, field: StaticString) throws(BGAPIDecodingError) -> Self {
+        BluetoothAddress(rawValue: try reader.readUInt48(field))
     }
     /// Writes six bytes, least significant first.
-    public func write(to writer: inout ByteWriter, field: String) { writer.writeBytes(wireBytes) }
+    public func write(to writer: inout ByteWriter, field: StaticString) { writer.writeBytes(wireBytes) }
     /// As its six wire bytes.
     public var fieldValue: BGAPIFieldValue { .bytes(wireBytes) }
     /// From six wire bytes.
@@ -200,11 +200,11 @@ extension BluetoothUUID: BGAPIWireCodable {
     /// `u8[]` holding the UUID little-endian.
     public static var wireType: BGAPIWireType { .uint8Array }
     /// Reads a `u8[]` UUID of any length.
-    public static func read(from reader: inout ByteReader, field: String) throws(BGAPIDecodingError) -> Self {
+    public static func read(from reader: inout ByteReader, field: StaticString) throws(BGAPIDecodingError) -> Self {
         BluetoothUUID(littleEndianBytes: try reader.readUInt8Array(field))
     }
     /// Writes a `u8[]` UUID.
-    public func write(to writer: inout ByteWriter, field: String) throws(BGAPIEncodingError) {
+    public func write(to writer: inout ByteWriter, field: StaticString) throws(BGAPIEncodingError) {
         try writer.writeUInt8Array(littleEndianBytes, field)
     }
     /// As its wire bytes.
@@ -230,11 +230,11 @@ extension BGAPIRawFieldWrapper {
     /// Same as the wrapped integer.
     public static var wireType: BGAPIWireType { Raw.wireType }
     /// Reads the wrapped integer.
-    public static func read(from reader: inout ByteReader, field: String) throws(BGAPIDecodingError) -> Self {
+    public static func read(from reader: inout ByteReader, field: StaticString) throws(BGAPIDecodingError) -> Self {
         Self(rawValue: try Raw.read(from: &reader, field: field))
     }
     /// Writes the wrapped integer.
-    public func write(to writer: inout ByteWriter, field: String) throws(BGAPIEncodingError) {
+    public func write(to writer: inout ByteWriter, field: StaticString) throws(BGAPIEncodingError) {
         try rawValue.write(to: &writer, field: field)
     }
     /// The wrapped integer's value.

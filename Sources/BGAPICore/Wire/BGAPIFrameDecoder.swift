@@ -6,6 +6,30 @@ public enum BGAPIFrameDecoderOutput: Hashable, Sendable {
     case discarded(BGAPIDiscardedBytes)
 }
 
+/// What the frame decoder lends to a ``BGAPIFrameDecoder/feedFrames(_:at:_:)`` callback.
+public enum BGAPIFrame {
+    /// A whole packet: its header and its payload as a slice of the decoder's buffer (valid during the call).
+    case frame(BGAPIHeader, ArraySlice<UInt8>)
+    /// Bytes dropped while resynchronising.
+    case discarded(BGAPIDiscardedBytes)
+
+    var output: BGAPIFrameDecoderOutput {
+        switch self {
+        case let .frame(header, payload): .packet(BGAPIPacket(header: header, payload: Array(payload)))
+        case let .discarded(d): .discarded(d)
+        }
+    }
+}
+
+extension BGAPIFrameDecoderOutput {
+    var frame: BGAPIFrame {
+        switch self {
+        case let .packet(p): .frame(p.header, p.payload[...])
+        case let .discarded(d): .discarded(d)
+        }
+    }
+}
+
 /// Bytes the frame decoder threw away, and why; reported so nothing vanishes silently.
 public struct BGAPIDiscardedBytes: Hashable, Sendable, CustomStringConvertible {
     /// Why bytes are dropped.
@@ -94,20 +118,33 @@ public struct BGAPIFrameDecoder: Sendable {
         self.init(configuration: Configuration(direction: direction))
     }
 
+    /// Feeds bytes held in an array (see ``feed(_:at:)-(ArraySlice<UInt8>,_)``).
+    public mutating func feed(_ bytes: [UInt8], at now: Duration) -> [BGAPIFrameDecoderOutput] {
+        feed(bytes[...], at: now)
+    }
+
     /// Bytes held back as the start of a packet not yet complete.
     public var bufferedByteCount: Int { buffer.count - start }
 
     /// Feeds a chunk received at `now` (any monotonic timeline) and returns what it completed.
-    public mutating func feed(_ bytes: some Collection<UInt8>, at now: Duration) -> [BGAPIFrameDecoderOutput] {
+    public mutating func feed(_ bytes: ArraySlice<UInt8>, at now: Duration) -> [BGAPIFrameDecoderOutput] {
         var out: [BGAPIFrameDecoderOutput] = []
         feed(bytes, at: now) { out.append($0) }
         return out
     }
 
     /// Feeds a chunk received at `now`, handing each output to `emit` as soon as it is known.
-    public mutating func feed(_ bytes: some Collection<UInt8>, at now: Duration,
+    public mutating func feed(_ bytes: ArraySlice<UInt8>, at now: Duration,
                               _ emit: (BGAPIFrameDecoderOutput) -> Void) {
-        expire(at: now, emit)
+        feedFrames(bytes, at: now) { frame in emit(frame.output) }
+    }
+
+    /// The fast path: like ``feed(_:at:_:)`` but each whole packet is lent as its header and a slice of
+    /// the decoder's buffer, valid only during the call; decode it there (``BGAPIMessage/init(decoding:payload:direction:)``)
+    /// and no payload copy is made.
+    public mutating func feedFrames(_ bytes: ArraySlice<UInt8>, at now: Duration,
+                                    _ emit: (BGAPIFrame) -> Void) {
+        expireFrames(at: now, emit)
         guard !bytes.isEmpty else { return }
         buffer.append(contentsOf: bytes)
         lastByteTime = now
@@ -124,6 +161,10 @@ public struct BGAPIFrameDecoder: Sendable {
 
     /// Like ``expire(at:)``, handing outputs to `emit`.
     public mutating func expire(at now: Duration, _ emit: (BGAPIFrameDecoderOutput) -> Void) {
+        expireFrames(at: now) { emit($0.output) }
+    }
+
+    private mutating func expireFrames(at now: Duration, _ emit: (BGAPIFrame) -> Void) {
         guard let last = lastByteTime, bufferedByteCount > 0,
               now - last > configuration.interByteTimeout else { return }
         pendingReason = .interByteTimeout
@@ -146,14 +187,14 @@ public struct BGAPIFrameDecoder: Sendable {
 
     // MARK: - Scanning
 
-    private mutating func discardByte(_ reason: BGAPIDiscardedBytes.Reason, _ emit: (BGAPIFrameDecoderOutput) -> Void) {
+    private mutating func discardByte(_ reason: BGAPIDiscardedBytes.Reason, _ emit: (BGAPIFrame) -> Void) {
         if !pendingDiscard.isEmpty, pendingReason != reason { flushDiscard(emit) }
         pendingReason = reason
         pendingDiscard.append(buffer[start])
         start += 1
     }
 
-    private mutating func flushDiscard(_ emit: (BGAPIFrameDecoderOutput) -> Void) {
+    private mutating func flushDiscard(_ emit: (BGAPIFrame) -> Void) {
         guard !pendingDiscard.isEmpty else { return }
         emit(.discarded(BGAPIDiscardedBytes(bytes: pendingDiscard, reason: pendingReason)))
         pendingDiscard.removeAll(keepingCapacity: true)
@@ -163,7 +204,7 @@ public struct BGAPIFrameDecoder: Sendable {
     @inline(__always) private func plausibleFirstByte(_ b0: UInt8) -> Bool { b0 & 0x78 == 0 }
 
     /// `final`: no more bytes will come for what is buffered (timeout), so an incomplete packet is garbage.
-    private mutating func scan(final: Bool, _ emit: (BGAPIFrameDecoderOutput) -> Void) {
+    private mutating func scan(final: Bool, _ emit: (BGAPIFrame) -> Void) {
         let timeoutReason = final
         while start < buffer.count {
             let available = buffer.count - start
@@ -177,7 +218,8 @@ public struct BGAPIFrameDecoder: Sendable {
                 break
             }
             let header = BGAPIHeader(b0, buffer[start + 1], buffer[start + 2], buffer[start + 3])
-            guard headerIsPlausible(header) else {
+            let layout = layouts.layout(for: header)
+            guard headerIsPlausible(header, layout) else {
                 discardByte(timeoutReason ? .interByteTimeout : .implausibleHeader, emit)
                 continue
             }
@@ -187,14 +229,15 @@ public struct BGAPIFrameDecoder: Sendable {
                 break
             }
             let payloadRange = (start + BGAPIHeader.size) ..< (start + total)
-            if configuration.validatesKnownLayouts,
-               let layout = layouts.descriptor(for: header), !layout.validates(buffer[payloadRange]) {
+            // The trailing u8[] prefix must count exactly the bytes after it (lengths were checked above).
+            if configuration.validatesKnownLayouts, let layout, layout.hasArray,
+               Int(buffer[payloadRange.lowerBound + layout.fixedLength - 1]) != header.payloadLength - layout.fixedLength {
                 discardByte(timeoutReason ? .interByteTimeout : .malformedPayload, emit)
                 continue
             }
             flushDiscard(emit)
-            emit(.packet(BGAPIPacket(header: header, payload: Array(buffer[payloadRange]))))
             start += total
+            emit(.frame(header, buffer[payloadRange]))
         }
         if start == buffer.count {
             buffer.removeAll(keepingCapacity: true)
@@ -206,10 +249,11 @@ public struct BGAPIFrameDecoder: Sendable {
         if !final { flushDiscard(emit) }
     }
 
-    private func headerIsPlausible(_ header: BGAPIHeader) -> Bool {
+    @inline(__always)
+    private func headerIsPlausible(_ header: BGAPIHeader, _ layout: FrameLayout?) -> Bool {
         guard header.technologyType == 0, header.payloadLength <= configuration.maximumPayloadLength else { return false }
-        if let layout = layouts.descriptor(for: header) {
-            return !configuration.validatesKnownLayouts || layout.acceptsPayloadLength(header.payloadLength)
+        if let layout {
+            return !configuration.validatesKnownLayouts || layout.accepts(header.payloadLength)
         }
         return configuration.acceptsUnknownMessages && header.messageClass.rawValue <= 9
             && header.payloadLength <= configuration.maximumUnknownPayloadLength
@@ -229,9 +273,20 @@ extension BGAPIMessageCatalog {
     public static let largestPossiblePayload: Int = all.map { $0.fixedLength + ($0.hasArray ? 255 : 0) }.max() ?? 0
 }
 
+/// The part of a message layout the framer checks, kept plain so lookups copy no strings or arrays.
+struct FrameLayout: Sendable {
+    var fixedLength: Int
+    var hasArray: Bool
+
+    @inline(__always) func accepts(_ length: Int) -> Bool {
+        hasArray ? length >= fixedLength && length <= fixedLength + 255 : length == fixedLength
+    }
+
+}
+
 /// Message layouts indexed by type, class and ID for constant-time lookups while framing.
 struct BGAPILayoutTable: Sendable {
-    private var table: [BGAPIMessageDescriptor?]
+    private var table: [FrameLayout?]
 
     init(direction: BGAPIDirection) {
         table = Array(repeating: nil, count: 2 * 16 * 256)
@@ -239,7 +294,7 @@ struct BGAPILayoutTable: Sendable {
             let wanted: BGAPIMessageKind = direction == .hostToDevice ? .command : .response
             guard d.kind == .event || d.kind == wanted else { continue }
             let mt = d.kind == .event ? 1 : 0
-            table[Self.index(mt, d.messageClass.rawValue, d.messageID)] = d
+            table[Self.index(mt, d.messageClass.rawValue, d.messageID)] = FrameLayout(fixedLength: d.fixedLength, hasArray: d.hasArray)
         }
     }
 
@@ -247,7 +302,7 @@ struct BGAPILayoutTable: Sendable {
         mt << 12 | Int(cls & 0x0F) << 8 | Int(id)
     }
 
-    func descriptor(for header: BGAPIHeader) -> BGAPIMessageDescriptor? {
+    @inline(__always) func layout(for header: BGAPIHeader) -> FrameLayout? {
         guard header.messageClass.rawValue < 16 else { return nil }
         return table[Self.index(Int(header.messageType.rawValue), header.messageClass.rawValue, header.messageID)]
     }

@@ -38,8 +38,8 @@ public struct ByteWriter: Sendable {
     public mutating func writeBytes(_ value: some Sequence<UInt8>) { bytes.append(contentsOf: value) }
 
     /// Appends a `uint8array`; more than 255 bytes cannot be expressed and is refused, naming the field.
-    public mutating func writeUInt8Array(_ value: [UInt8], _ field: String) throws(BGAPIEncodingError) {
-        guard value.count <= 255 else { throw .arrayTooLong(field: field, count: value.count) }
+    public mutating func writeUInt8Array(_ value: [UInt8], _ field: StaticString) throws(BGAPIEncodingError) {
+        guard value.count <= 255 else { throw .arrayTooLong(field: "\(field)", count: value.count) }
         bytes.append(UInt8(value.count))
         bytes.append(contentsOf: value)
     }
