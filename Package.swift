@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "BGAPICore", targets: ["BGAPICore"]),
         .library(name: "BGAPITransport", targets: ["BGAPITransport"]),
+        .library(name: "BGAPI", targets: ["BGAPI"]),
         .library(name: "BGAPIEmulator", targets: ["BGAPIEmulator"]),
         .executable(name: "bled112-emulator", targets: ["bled112-emulator"]),
         .library(name: "BGAPITestSupport", targets: ["BGAPITestSupport"]),
@@ -28,6 +29,8 @@ let package = Package(
         .target(name: "BGAPITransport", dependencies: ["CBGAPITransport"]),
         // The C calls Swift's Glibc module does not expose (posix_openpt and friends).
         .target(name: "CBGAPITransport"),
+        // The public host library: pygatt's BGAPIBackend and BGAPIBLEDevice, on the sans-IO host in BGAPICore/Host.
+        .target(name: "BGAPI", dependencies: ["BGAPICore", "BGAPITransport"]),
         // The virtual BLED112: a pure dongle model, a simulated world, and a runner for any transport.
         .target(name: "BGAPIEmulator", dependencies: ["BGAPICore", "BGAPITransport"]),
         // `bled112-emulator`: the virtual dongle on a pty.
@@ -55,6 +58,10 @@ let package = Package(
         .testTarget(
             name: "BGAPITransportTests",
             dependencies: ["BGAPITransport"]
+        ),
+        .testTarget(
+            name: "BGAPITests",
+            dependencies: ["BGAPI", "BGAPICore", "BGAPITransport", "BGAPIEmulator"]
         ),
         .testTarget(
             name: "BGAPIEmulatorTests",
