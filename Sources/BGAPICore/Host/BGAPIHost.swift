@@ -225,6 +225,8 @@ public struct BGAPIHost: Sendable {
             }
             out.append(.event(event))
         case let .connectionDisconnected(e):
+            // The event goes first, so the shell marks the link down before any caller wakes.
+            out.append(.event(event))
             // Everything running on the link ends now; a disconnect we asked for succeeds.
             if let p = procedures.removeValue(forKey: e.connection) {
                 finish(p, .failure(.disconnected(reason: e.reason)), &out)
@@ -238,7 +240,6 @@ public struct BGAPIHost: Sendable {
             let queued = waiting.filter { $0.operation.gattConnection == e.connection }
             waiting.removeAll { $0.operation.gattConnection == e.connection }
             for p in queued { finish(p, .failure(.disconnected(reason: e.reason)), &out) }
-            out.append(.event(event))
         default:
             out.append(.event(event))
         }
