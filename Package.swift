@@ -31,6 +31,9 @@ let package = Package(
         .target(name: "CBGAPITransport"),
         // The public host library: pygatt's BGAPIBackend and BGAPIBLEDevice, on the sans-IO host in BGAPICore/Host.
         .target(name: "BGAPI", dependencies: ["BGAPICore", "BGAPITransport"]),
+        // Pure terminal UI toolkit: screen model, layout, widgets, keys. No curses here.
+        .target(name: "TUI"),
+        .testTarget(name: "TUITests", dependencies: ["TUI"]),
         // The virtual BLED112: a pure dongle model, a simulated world, and a runner for any transport.
         .target(name: "BGAPIEmulator", dependencies: ["BGAPICore", "BGAPITransport"]),
         // `bled112-emulator`: the virtual dongle on a pty.

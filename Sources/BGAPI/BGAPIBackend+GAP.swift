@@ -88,11 +88,11 @@ extension BGAPIBackend {
         try startScanning(interval: interval, window: window, active: active, discoverMode: discoverMode) { report in
             results.withLock { r in
                 if r[report.address] == nil {
-                    r[report.address] = ScanResult(address: report.address, addressType: report.addressType,
-                                                   name: nil, rssi: report.rssi, reports: [])
+                    r[report.address] = ScanResult(first: report)
                     order.withLock { $0.append(report.address) }
+                } else {
+                    r[report.address]!.add(report)
                 }
-                r[report.address]!.add(report)
             }
             if let onReport { callbacks.async { if onReport(report) { stop.finish(.success(())) } } }
         }

@@ -1,5 +1,3 @@
-import BGAPICore
-
 /// The properties byte of a characteristic declaration (Core Spec Vol 3 Part G 3.3.1.1).
 public struct CharacteristicProperties: OptionSet, Hashable, Sendable, CustomStringConvertible {
     /// The raw byte.
@@ -38,6 +36,9 @@ public struct GATTDescriptor: Hashable, Sendable {
     public var uuid: BluetoothUUID
     /// Its handle.
     public var handle: AttributeHandle
+
+    /// A descriptor.
+    public init(uuid: BluetoothUUID, handle: AttributeHandle) { self.uuid = uuid; self.handle = handle }
 }
 
 /// A characteristic found by discovery; keyed by its value handle, so characteristics sharing a UUID all survive.
@@ -55,6 +56,17 @@ public struct GATTCharacteristic: Hashable, Sendable {
     /// The UUID of the service holding it.
     public var serviceUUID: BluetoothUUID
 
+    /// A characteristic as discovery reports it.
+    public init(uuid: BluetoothUUID, declarationHandle: AttributeHandle, valueHandle: AttributeHandle,
+                properties: CharacteristicProperties, descriptors: [GATTDescriptor], serviceUUID: BluetoothUUID) {
+        self.uuid = uuid
+        self.declarationHandle = declarationHandle
+        self.valueHandle = valueHandle
+        self.properties = properties
+        self.descriptors = descriptors
+        self.serviceUUID = serviceUUID
+    }
+
     /// The Client Characteristic Configuration descriptor, which turns notifications on and off.
     public var configurationDescriptor: GATTDescriptor? {
         descriptors.first { $0.uuid.matches(BluetoothUUID(0x2902)) }
@@ -71,6 +83,15 @@ public struct GATTService: Hashable, Sendable {
     public var endHandle: AttributeHandle
     /// Its characteristics, by ascending handle.
     public var characteristics: [GATTCharacteristic]
+
+    /// A service as discovery reports it.
+    public init(uuid: BluetoothUUID, startHandle: AttributeHandle, endHandle: AttributeHandle,
+                characteristics: [GATTCharacteristic]) {
+        self.uuid = uuid
+        self.startHandle = startHandle
+        self.endHandle = endHandle
+        self.characteristics = characteristics
+    }
 }
 
 /// One advertising or scan-response packet as the dongle reported it.
@@ -87,6 +108,17 @@ public struct AdvertisementReport: Hashable, Sendable {
     public var bond: BondHandle
     /// The AD structures, decoded; the raw bytes are kept in ``AdvertisingData/encodedBytes``.
     public var data: AdvertisingData
+
+    /// A report.
+    public init(address: BluetoothAddress, addressType: AddressType, packetType: ScanResponsePacketType,
+                rssi: Int8, bond: BondHandle, data: AdvertisingData) {
+        self.address = address
+        self.addressType = addressType
+        self.packetType = packetType
+        self.rssi = rssi
+        self.bond = bond
+        self.data = data
+    }
 
     /// Whether the packet says the sender accepts connections.
     public var isConnectable: Bool {
@@ -108,6 +140,15 @@ public struct ScanResult: Hashable, Sendable {
     /// Every packet received, in order, with its own RSSI.
     public var reports: [AdvertisementReport]
 
+    /// A result from its first report.
+    public init(first report: AdvertisementReport) {
+        address = report.address
+        addressType = report.addressType
+        rssi = report.rssi
+        reports = []
+        add(report)
+    }
+
     /// The latest packet of each type (advertisement, scan response).
     public var latestByPacketType: [ScanResponsePacketType: AdvertisementReport] {
         var out: [ScanResponsePacketType: AdvertisementReport] = [:]
@@ -118,7 +159,8 @@ public struct ScanResult: Hashable, Sendable {
     /// Whether any packet said the device is connectable.
     public var isConnectable: Bool { reports.contains(where: \.isConnectable) }
 
-    mutating func add(_ report: AdvertisementReport) {
+    /// Folds in one more packet: the RSSI follows it, and a complete name wins over a shortened one.
+    public mutating func add(_ report: AdvertisementReport) {
         reports.append(report)
         rssi = report.rssi
         if let n = report.data.localName, name == nil || report.data.isNameComplete { name = n }
