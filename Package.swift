@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "BGAPIEmulator", targets: ["BGAPIEmulator"]),
         .executable(name: "bled112-emulator", targets: ["bled112-emulator"]),
         .library(name: "BGAPITestSupport", targets: ["BGAPITestSupport"]),
+        .library(name: "BluetoothNumbers", targets: ["BluetoothNumbers"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -75,6 +76,9 @@ let package = Package(
             name: "InteropTests",
             dependencies: ["BGAPICore"]
         ),
+        // Pure, stdlib only: SIG names (generated from data/ by codegen/generate.py) and value formats.
+        .target(name: "BluetoothNumbers", exclude: ["data", "codegen"]),
+        .testTarget(name: "BluetoothNumbersTests", dependencies: ["BluetoothNumbers"]),
     ],
     swiftLanguageModes: [.v6]
 )
