@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "BGAPI", targets: ["BGAPI"]),
         .library(name: "BGAPIEmulator", targets: ["BGAPIEmulator"]),
         .executable(name: "bled112-emulator", targets: ["bled112-emulator"]),
+        .executable(name: "blex", targets: ["blex"]),
         .library(name: "BGAPITestSupport", targets: ["BGAPITestSupport"]),
         .library(name: "BluetoothNumbers", targets: ["BluetoothNumbers"]),
     ],
@@ -35,6 +36,21 @@ let package = Package(
         // Pure terminal UI toolkit: screen model, layout, widgets, keys. No curses here.
         .target(name: "TUI"),
         .testTarget(name: "TUITests", dependencies: ["TUI"]),
+        // The explorer's pure core: state, update (messages in, effects out), keymap, views.
+        .target(name: "Explorer", dependencies: ["BGAPICore", "BluetoothNumbers", "TUI"]),
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "BGAPICore", "TUI", "BGAPI", "BGAPIEmulator"]),
+        // libncursesw and the macros Swift cannot import, as inline functions.
+        .systemLibrary(name: "CNCursesw"),
+        // The only module that touches curses: presents Screens, reads keys.
+        .target(name: "TUICurses", dependencies: ["TUI", "CNCursesw"]),
+        // `blex`: the explorer and its script-friendly subcommands.
+        .executableTarget(
+            name: "blex",
+            dependencies: [
+                "BGAPI", "BGAPIEmulator", "Explorer", "TUI", "TUICurses",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // The virtual BLED112: a pure dongle model, a simulated world, and a runner for any transport.
         .target(name: "BGAPIEmulator", dependencies: ["BGAPICore", "BGAPITransport"]),
         // `bled112-emulator`: the virtual dongle on a pty.

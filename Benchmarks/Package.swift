@@ -22,6 +22,14 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "notify-bench",
+            dependencies: [
+                .product(name: "BGAPI", package: "blex"),
+                .product(name: "BGAPIEmulator", package: "blex"),
+            ],
+            path: "Tools/NotifyBench"
+        ),
+        .executableTarget(
             name: "write-mixed-stream",
             dependencies: [.product(name: "BGAPITestSupport", package: "blex")],
             path: "Tools/WriteMixedStream"

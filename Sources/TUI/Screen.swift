@@ -165,8 +165,10 @@ public struct Screen: Hashable, Sendable {
 
     /// Fills `rect` (clipped) with `character` in `style`.
     public mutating func fill(_ rect: Rect, with character: String = " ", style: Style = .plain) {
-        for y in max(0, rect.y) ..< min(height, rect.maxY) {
-            for x in max(0, rect.x) ..< min(width, rect.maxX) { self[x, y] = Cell(character, style: style) }
+        let area = rect.intersection(bounds) // a rect below or right of the screen would make an inverted range
+        guard !area.isEmpty else { return }
+        for y in area.y ..< area.maxY {
+            for x in area.x ..< area.maxX { self[x, y] = Cell(character, style: style) }
         }
     }
 

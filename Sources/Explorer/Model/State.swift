@@ -1,0 +1,341 @@
+import BGAPICore
+import TUI
+
+/// A point in time as the explorer sees it: seconds since the Unix epoch (wall clock, for log stamps).
+public typealias Timestamp = Double
+
+/// RSSI samples of the last minute in one-second buckets, for the sparkline.
+public struct RSSIHistory: Hashable, Sendable {
+    /// Seconds kept.
+    public static let span = 60
+    private var sums = [Double](repeating: 0, count: span)
+    private var counts = [Int](repeating: 0, count: span)
+    private var newestSecond: Int64?
+
+    /// An empty history.
+    public init() {}
+
+    /// Adds a sample taken at `time`.
+    public mutating func add(_ rssi: Int8, at time: Timestamp) {
+        let second = Int64(time.rounded(.down))
+        advance(to: second)
+        sums[Self.span - 1] += Double(rssi)
+        counts[Self.span - 1] += 1
+    }
+
+    /// Moves the window so its newest bucket is `second` (older buckets scroll out).
+    public mutating func advance(to second: Int64) {
+        guard let newest = newestSecond else { newestSecond = second; return }
+        guard second > newest else { return }
+        let shift = Int(min(Int64(Self.span), second - newest))
+        sums = Array(sums.dropFirst(shift)) + Array(repeating: 0, count: shift)
+        counts = Array(counts.dropFirst(shift)) + Array(repeating: 0, count: shift)
+        newestSecond = second
+    }
+
+    /// Per-second averages, oldest first; nil where nothing was heard.
+    public var samples: [Double?] { zip(sums, counts).map { $1 == 0 ? nil : $0 / Double($1) } }
+}
+
+/// One device heard while scanning.
+public struct DeviceEntry: Hashable, Sendable {
+    /// Its address.
+    public var address: BluetoothAddress
+    /// Public or random.
+    public var addressType: AddressType
+    /// Name from its advertising data (raw; views make it inert).
+    public var name: String?
+    /// RSSI of the last packet, dBm.
+    public var rssi: Int8
+    /// The last minute of RSSI.
+    public var history = RSSIHistory()
+    /// When first and last heard.
+    public var firstSeen: Timestamp, lastSeen: Timestamp
+    /// Time between the last advertising packets (seconds), newest last, at most 16.
+    public var intervals: [Double] = []
+    private var lastAdvertisement: Timestamp?
+    /// Whether it accepts connections.
+    public var connectable = false
+    /// Whether the dongle holds a bond with it.
+    public var bonded = false
+    /// Packets heard.
+    public var packets = 0
+    /// The latest data per packet type (advertisement, scan response).
+    public var advertisements: [ScanResponsePacketType: AdvertisingData] = [:]
+
+    /// A device from its first report.
+    public init(_ report: AdvertisementReport, at time: Timestamp) {
+        address = report.address
+        addressType = report.addressType
+        rssi = report.rssi
+        firstSeen = time
+        lastSeen = time
+        add(report, at: time)
+    }
+
+    /// Folds in a report.
+    public mutating func add(_ report: AdvertisementReport, at time: Timestamp) {
+        rssi = report.rssi
+        lastSeen = time
+        packets += 1
+        history.add(report.rssi, at: time)
+        bonded = report.bond.isBonded
+        if report.isConnectable { connectable = true }
+        advertisements[report.packetType] = report.data
+        if let n = report.data.localName, name == nil || report.data.isNameComplete { name = n }
+        if report.packetType != .scanResponse {
+            if let last = lastAdvertisement, time > last { intervals = Array((intervals + [time - last]).suffix(16)) }
+            lastAdvertisement = time
+        }
+    }
+
+    /// The advertising interval as seen: the shortest recent gap (missed packets only lengthen gaps).
+    public var observedInterval: Double? { intervals.min() }
+
+    /// The company id of its first manufacturer data.
+    public var companyID: UInt16? {
+        for packetType in [ScanResponsePacketType.connectableAdvertisement, .nonConnectableAdvertisement,
+                           .discoverableAdvertisement, .scanResponse] {
+            if let m = advertisements[packetType]?.manufacturerData.first { return m.companyID }
+        }
+        return advertisements.values.lazy.compactMap { $0.manufacturerData.first?.companyID }.first
+    }
+}
+
+/// How the scan list is ordered.
+public enum ScanSort: String, CaseIterable, Hashable, Sendable {
+    /// Strongest first.
+    case rssi = "RSSI"
+    /// Alphabetical, unnamed last.
+    case name = "name"
+    /// Most recently heard first.
+    case lastSeen = "last seen"
+}
+
+/// Where a connection stands.
+public enum LinkState: Hashable, Sendable {
+    /// `gap_connect_direct` sent.
+    case connecting
+    /// Discovering services.
+    case discovering
+    /// Ready for reads and writes.
+    case ready
+    /// Gone, with the reason.
+    case disconnected(String)
+}
+
+/// A row of the GATT tree: what a selection points at.
+public enum TreeNode: Hashable, Sendable {
+    /// A service, by its start handle.
+    case service(AttributeHandle)
+    /// A characteristic, by its value handle.
+    case characteristic(AttributeHandle)
+    /// A descriptor, by its handle.
+    case descriptor(AttributeHandle)
+}
+
+/// A connected (or connecting) device and what the explorer knows of its GATT server.
+public struct ConnectionEntry: Hashable, Sendable {
+    /// The peer.
+    public var address: BluetoothAddress
+    /// Public or random.
+    public var addressType: AddressType
+    /// The link's state.
+    public var state: LinkState = .connecting
+    /// Discovered services.
+    public var services: [GATTService] = []
+    /// Last value read or notified, by handle.
+    public var values: [AttributeHandle: [UInt8]] = [:]
+    /// Subscribed value handles (true: indications).
+    public var subscriptions: [AttributeHandle: Bool] = [:]
+    /// Expanded services (by start handle) and characteristics (by value handle).
+    public var expanded: Set<TreeNode> = []
+    /// The selected tree row.
+    public var selection: TreeNode?
+    /// Last RSSI read over the link.
+    public var rssi: Int8?
+    /// Link parameters, as text.
+    public var parameters: String?
+    /// Whether the link is encrypted / bonded.
+    public var encrypted = false
+    /// What is running now ("reading 0x0012…"), for the spinner.
+    public var busy: String?
+
+    /// A connection being made.
+    public init(address: BluetoothAddress, addressType: AddressType) {
+        self.address = address
+        self.addressType = addressType
+    }
+}
+
+/// One line of the notification log.
+public struct LogEntry: Hashable, Sendable {
+    /// How the value came.
+    public enum Kind: String, Hashable, Sendable { case notification, indication, read, write }
+    /// When (wall clock).
+    public var time: Timestamp
+    /// The peer.
+    public var address: BluetoothAddress
+    /// The value handle.
+    public var handle: AttributeHandle
+    /// Its characteristic UUID, when known.
+    public var uuid: BluetoothUUID?
+    /// How it came.
+    public var kind: Kind
+    /// The bytes.
+    public var value: [UInt8]
+}
+
+/// The panes that take focus.
+public enum Pane: Hashable, Sendable, CaseIterable {
+    /// The device list.
+    case scan
+    /// The advertisement detail or GATT tree.
+    case details
+    /// The notification log (or traffic).
+    case log
+}
+
+/// The value editor's state.
+public struct EditorState: Hashable, Sendable {
+    /// Whose value.
+    public var address: BluetoothAddress
+    /// Which value handle.
+    public var handle: AttributeHandle
+    /// The characteristic, for its name and properties.
+    public var uuid: BluetoothUUID
+    /// What the server allows.
+    public var properties: CharacteristicProperties
+    /// The value being edited (the last one that parsed).
+    public var bytes: [UInt8]
+    /// The view being typed in.
+    public var format: ValueFormat = .hex
+    /// The text being typed.
+    public var text: String
+    /// Caret position in `text`, in characters.
+    public var cursor: Int
+    /// Why the text does not parse, if it does not.
+    public var error: String?
+    /// Write with response (default when the characteristic allows it).
+    public var withResponse: Bool
+
+    /// An editor on `bytes`.
+    public init(address: BluetoothAddress, handle: AttributeHandle, uuid: BluetoothUUID,
+                properties: CharacteristicProperties, bytes: [UInt8]) {
+        self.address = address
+        self.handle = handle
+        self.uuid = uuid
+        self.properties = properties
+        self.bytes = bytes
+        text = ValueFormat.hex.render(bytes) ?? ""
+        cursor = text.count
+        withResponse = properties.contains(.write) || !properties.contains(.writeWithoutResponse)
+    }
+}
+
+/// A modal prompt.
+public enum Prompt: Hashable, Sendable {
+    /// Typing a scan filter.
+    case filter
+    /// The passkey the peer asks for.
+    case passkey(BluetoothAddress)
+    /// A file name for exporting the log.
+    case export
+    /// Quit with connections open?
+    case confirmQuit
+}
+
+/// Everything the explorer shows; `update` changes it, the views draw it.
+public struct ExplorerState: Hashable, Sendable {
+    /// Devices heard, by address.
+    public var devices: [BluetoothAddress: DeviceEntry] = [:]
+    /// The selected device in the scan list.
+    public var selectedDevice: BluetoothAddress?
+    /// Scanning wanted (and on, unless paused).
+    public var scanning = true
+    /// List updates frozen (the radio keeps listening).
+    public var paused = false
+    /// Sort order.
+    public var sort: ScanSort = .rssi
+    /// Filter text (name, address or manufacturer contains it, case-insensitive).
+    public var filter = ""
+    /// Hide devices not heard for `staleAfter` seconds.
+    public var hideStale = false
+    /// Seconds after which a device counts as stale.
+    public var staleAfter: Double = 15
+    /// Show raw advertisement bytes in the detail pane.
+    public var showRawAdvertisement = false
+    /// Connections, by address.
+    public var connections: [BluetoothAddress: ConnectionEntry] = [:]
+    /// The log.
+    public var log: [LogEntry] = []
+    /// Log capacity (oldest entries drop beyond it; exporting saves what is kept).
+    public var logCapacity = 10_000
+    /// The log's scroll position from the bottom (0 follows new entries).
+    public var logScroll = 0
+    /// Log display frozen (entries still recorded).
+    public var logPaused = false
+    /// BGAPI traffic lines, newest last.
+    public var traffic: [String] = []
+    /// Whether the traffic pane replaces the log.
+    public var showTraffic = false
+    /// Focused pane.
+    public var focus: Pane = .scan
+    /// The open editor.
+    public var editor: EditorState?
+    /// The open prompt and its text.
+    public var prompt: Prompt?
+    /// Text typed into the prompt.
+    public var promptText = ""
+    /// Help overlay open.
+    public var showHelp = false
+    /// The port, for the status bar (`/dev/ttyACM0`, `virtual BLED112 (demo)`).
+    public var portName = ""
+    /// Running on the built-in virtual dongle.
+    public var simulated = false
+    /// The last error, shown until the next one or a key press.
+    public var lastError: String?
+    /// A short notice ("exported 120 entries to log.jsonl").
+    public var notice: String?
+    /// Now (wall clock), from the last tick or event.
+    public var now: Timestamp = 0
+    /// Seconds east of UTC, for log timestamps.
+    public var utcOffset: Int = 0
+    /// Terminal size.
+    public var width = 80, height = 24
+    /// Use ASCII instead of Unicode line and block characters.
+    public var ascii = false
+    /// Spinner phase, advanced by ticks.
+    public var spinner = 0
+    /// Set by `q` when no connection is open (or confirmed): the app exits.
+    public var quitting = false
+
+    /// An explorer with nothing heard yet.
+    public init() {}
+
+    /// The scan list as shown: filtered, stale ones hidden when asked, sorted.
+    public var visibleDevices: [DeviceEntry] {
+        let needle = filter.lowercased()
+        return devices.values.filter { d in
+            if hideStale && now - d.lastSeen > staleAfter && connections[d.address] == nil { return false }
+            guard !needle.isEmpty else { return true }
+            return (d.name ?? "").lowercased().contains(needle) || d.address.description.lowercased().contains(needle)
+                || (d.companyID.flatMap(companyName) ?? "").lowercased().contains(needle)
+        }.sorted { a, b in
+            switch sort {
+            case .rssi: return (a.rssi, b.address) > (b.rssi, a.address)
+            case .name:
+                switch (a.name, b.name) {
+                case let (x?, y?): return (x.lowercased(), a.address) < (y.lowercased(), b.address)
+                case (_?, nil): return true
+                case (nil, _?): return false
+                default: return a.address < b.address
+                }
+            case .lastSeen: return (a.lastSeen, b.address) > (b.lastSeen, a.address)
+            }
+        }
+    }
+
+    /// The connection of the selected device, if it has one.
+    public var selectedConnection: ConnectionEntry? { selectedDevice.flatMap { connections[$0] } }
+}

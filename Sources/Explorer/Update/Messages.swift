@@ -1,0 +1,72 @@
+import BGAPICore
+import TUI
+
+/// Everything that can happen to the explorer: keys, time, and what the dongle reports.
+public enum Message: Sendable {
+    /// A key press.
+    case key(Key)
+    /// Time passed (drives staleness, sparklines, the spinner).
+    case tick(Timestamp)
+    /// The terminal changed size.
+    case resize(width: Int, height: Int)
+    /// An advertising packet.
+    case advertisement(AdvertisementReport, Timestamp)
+    /// A link came up.
+    case connected(BluetoothAddress, parameters: String, encrypted: Bool)
+    /// Discovery finished.
+    case discovered(BluetoothAddress, [GATTService])
+    /// A value was read.
+    case read(BluetoothAddress, AttributeHandle, [UInt8], Timestamp)
+    /// A notification or indication.
+    case notified(BluetoothAddress, AttributeHandle, [UInt8], indication: Bool, Timestamp)
+    /// A write finished.
+    case wrote(BluetoothAddress, AttributeHandle, [UInt8], Timestamp)
+    /// Notifications on `handle` are now on or off.
+    case subscribed(BluetoothAddress, AttributeHandle, indication: Bool?)
+    /// The link's RSSI.
+    case rssi(BluetoothAddress, Int8)
+    /// Bonding finished.
+    case bonded(BluetoothAddress)
+    /// The peer asks for a passkey.
+    case passkeyRequested(BluetoothAddress)
+    /// The dongle shows a passkey to type on the peer.
+    case passkeyDisplayed(BluetoothAddress, UInt32)
+    /// A link went down.
+    case disconnected(BluetoothAddress, reason: String)
+    /// An operation failed; `address` when it concerned one device.
+    case failed(BluetoothAddress?, String)
+    /// A line for the traffic pane.
+    case traffic(String)
+    /// The log was written to a file.
+    case exported(path: String, count: Int)
+}
+
+/// What `update` asks the outside world to do; the effect runner carries it out off the UI thread.
+public enum Effect: Hashable, Sendable {
+    /// Start (or resume) scanning.
+    case startScan
+    /// Stop scanning.
+    case stopScan
+    /// Connect, then discover.
+    case connect(BluetoothAddress, AddressType)
+    /// Close a link.
+    case disconnect(BluetoothAddress)
+    /// Read a value (long when it may exceed 22 bytes).
+    case read(BluetoothAddress, AttributeHandle)
+    /// Write a value.
+    case write(BluetoothAddress, AttributeHandle, [UInt8], withResponse: Bool)
+    /// Turn notifications (or indications) on or off.
+    case subscribe(BluetoothAddress, AttributeHandle, indication: Bool, enable: Bool)
+    /// Bond (passkey asked for by a prompt if the peer needs one).
+    case bond(BluetoothAddress)
+    /// Answer a passkey request.
+    case enterPasskey(BluetoothAddress, UInt32)
+    /// Read the link's RSSI.
+    case readRSSI(BluetoothAddress)
+    /// Write the log to `path` (JSONL, or CSV for a `.csv` name), never over an existing file.
+    case export(path: String, contents: String, count: Int)
+    /// Turn the traffic feed on or off.
+    case traceTraffic(Bool)
+    /// Leave: disconnect everything and restore the terminal.
+    case quit
+}

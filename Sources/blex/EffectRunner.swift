@@ -1,0 +1,148 @@
+import BGAPI
+import Dispatch
+import Explorer
+import Foundation
+import Synchronization
+
+/// Carries the explorer's effects out on a backend, off the UI thread, and reports back as messages.
+///
+/// Calls run on a concurrent worker queue: the library serialises commands itself and runs one GATT
+/// procedure per link, so a slow device never holds up another one or the screen.
+final class EffectRunner: Sendable {
+    let backend: BGAPIBackend
+    private let worker = DispatchQueue(label: "blex.effects", attributes: .concurrent)
+    private let send: @Sendable (Message) -> Void
+    private let devices = Mutex<[BluetoothAddress: BGAPIDevice]>([:])
+
+    /// `send` delivers a message to the UI (it hops to the main queue itself).
+    init(backend: BGAPIBackend, send: @escaping @Sendable (Message) -> Void) {
+        self.backend = backend
+        self.send = send
+    }
+
+    /// The backend's events, as messages.
+    static func message(for event: BGAPIBackendEvent) -> Message? {
+        let now = Date().timeIntervalSince1970
+        switch event {
+        case let .advertisement(report): return .advertisement(report, now)
+        case let .notification(address, handle, value, isIndication):
+            return .notified(address, handle, value, indication: isIndication, now)
+        case let .disconnected(address, _, reason): return .disconnected(address, reason: "\(reason)")
+        case let .passkeyRequested(address): return .passkeyRequested(address)
+        case let .passkeyDisplayed(address, passkey): return .passkeyDisplayed(address, passkey)
+        case let .portClosed(why): return .failed(nil, "dongle gone (\(why)): plug it back in and restart blex")
+        case let .traffic(record):
+            return .traffic("\(record.isOutgoing ? "→" : "←") \(record.message)")
+        case let .malformed(why): return .traffic("! \(why)")
+        case let .discarded(dropped): return .traffic("! \(dropped)")
+        case .bonded, .other: return nil
+        }
+    }
+
+    func run(_ effect: Effect, then: (@Sendable () -> Void)? = nil) {
+        worker.async { [self] in
+            execute(effect)
+            then?()
+        }
+    }
+
+    private func device(_ address: BluetoothAddress) -> BGAPIDevice? {
+        devices.withLock { $0[address] }.flatMap { $0.isConnected ? $0 : nil }
+    }
+
+    private func attempt(_ address: BluetoothAddress?, _ body: () throws(BGAPIError) -> Void) {
+        do { try body() } catch { send(.failed(address, "\(address.map { "\($0): " } ?? "")\(error)")) }
+    }
+
+    private func execute(_ effect: Effect) {
+        let now = { Date().timeIntervalSince1970 }
+        switch effect {
+        case .startScan:
+            attempt(nil) { () throws(BGAPIError) in try backend.startScanning(active: true, discoverMode: .observation) }
+        case .stopScan:
+            attempt(nil) { () throws(BGAPIError) in try backend.stopScanning() }
+        case let .connect(address, type):
+            attempt(address) { () throws(BGAPIError) in
+                // The dongle cannot scan while it connects; scanning resumes once the link is up.
+                try? backend.stopScanning()
+                defer { try? backend.startScanning(active: true, discoverMode: .observation) }
+                let d = try backend.connect(address: address, timeout: .seconds(10), addressType: type)
+                devices.withLock { $0[address] = d }
+                let p = d.parameters
+                send(.connected(address, parameters: "interval \(p.interval), timeout \(p.supervisionTimeout), latency \(p.latency)",
+                                encrypted: d.isEncrypted))
+                send(.discovered(address, try d.discoverServices()))
+            }
+        case let .disconnect(address):
+            attempt(address) { () throws(BGAPIError) in try device(address)?.disconnect() }
+        case let .read(address, handle):
+            attempt(address) { () throws(BGAPIError) in
+                guard let d = device(address) else { throw .notConnected }
+                let first = try d.readHandle(handle)
+                // A full first chunk may mean there is more: read the rest with read blob.
+                let value = first.count >= 22 ? try d.readLongHandle(handle) : first
+                send(.read(address, handle, value, now()))
+            }
+        case let .write(address, handle, bytes, withResponse):
+            attempt(address) { () throws(BGAPIError) in
+                guard let d = device(address) else { throw .notConnected }
+                if bytes.count > BGAPIDevice.maximumWriteLength { try d.writeLongHandle(handle, bytes) }
+                else { try d.writeHandle(handle, bytes, withResponse: withResponse) }
+                send(.wrote(address, handle, bytes, now()))
+            }
+        case let .subscribe(address, handle, indication, enable):
+            attempt(address) { () throws(BGAPIError) in
+                guard let d = device(address) else { throw .notConnected }
+                if enable { try d.subscribeHandle(handle, indication: indication) } else { try d.unsubscribeHandle(handle) }
+                send(.subscribed(address, handle, indication: enable ? indication : nil))
+            }
+        case let .bond(address):
+            attempt(address) { () throws(BGAPIError) in
+                guard let d = device(address) else { throw .notConnected }
+                try d.bond(permanent: true)
+                send(.bonded(address))
+            }
+        case let .enterPasskey(address, passkey):
+            attempt(address) { () throws(BGAPIError) in try device(address)?.enterPasskey(passkey) }
+        case let .readRSSI(address):
+            attempt(address) { () throws(BGAPIError) in
+                guard let d = device(address) else { throw .notConnected }
+                send(.rssi(address, try d.rssi()))
+            }
+        case let .export(path, contents, count):
+            do {
+                try Self.writeNew(path: path, contents: contents)
+                send(.exported(path: path, count: count))
+            } catch {
+                send(.failed(nil, "export: \(error)"))
+            }
+        case let .traceTraffic(on):
+            backend.tracesTraffic = on
+        case .quit:
+            for d in devices.withLock({ Array($0.values) }) { try? d.disconnect(timeout: .seconds(2)) }
+        }
+    }
+
+    /// Creates `path` and writes `contents`; an existing file is never replaced.
+    static func writeNew(path: String, contents: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else {
+            let code = errno
+            throw ExportError(message: code == EEXIST ? "\(path) already exists; choose another name"
+                                                      : "\(path): \(String(cString: strerror(code)))")
+        }
+        defer { close(fd) }
+        let bytes = Array(contents.utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
+            guard n > 0 else { throw ExportError(message: "\(path): \(String(cString: strerror(errno)))") }
+            written += n
+        }
+    }
+}
+
+struct ExportError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}

@@ -1,0 +1,125 @@
+import BGAPI
+import Dispatch
+import Explorer
+import Foundation
+import TUI
+import TUICurses
+
+/// The interactive explorer: the main thread owns the screen; keys, backend events and ticks become
+/// messages for `update`; effects go to the runner; one render per burst of changes.
+@MainActor
+final class ExplorerApp {
+    private var state = ExplorerState()
+    private let dongle: Dongle
+    private let runner: EffectRunner
+    private var terminal: CursesTerminal?
+    private var renderScheduled = false
+    private var sources: [any DispatchSourceProtocol] = []
+    private let ascii: Bool
+    private let mouse: Bool
+
+    init(dongle: Dongle, ascii: Bool, mouse: Bool) {
+        self.dongle = dongle
+        self.ascii = ascii
+        self.mouse = mouse
+        runner = EffectRunner(backend: dongle.backend) { message in
+            DispatchQueue.main.async { MainActor.assumeIsolated { ExplorerApp.current?.dispatch(message) } }
+        }
+        state.portName = dongle.name
+        state.simulated = dongle.simulated
+        state.utcOffset = TimeZone.current.secondsFromGMT()
+        state.now = Date().timeIntervalSince1970
+        state.ascii = ascii || !Self.localeIsUTF8
+    }
+
+    /// The running app, for callbacks that arrive on the main queue.
+    static var current: ExplorerApp?
+
+    static var localeIsUTF8: Bool {
+        let env = ProcessInfo.processInfo.environment
+        let locale = env["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LC_CTYPE"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LANG"] ?? ""
+        return locale.uppercased().contains("UTF-8") || locale.uppercased().contains("UTF8")
+    }
+
+    func run() -> Never {
+        ExplorerApp.current = self
+        let terminal = CursesTerminal(mouse: mouse)
+        self.terminal = terminal
+        (state.width, state.height) = terminal.size
+        dongle.backend.setEventHandler { event in
+            guard let message = EffectRunner.message(for: event) else { return }
+            MainActor.assumeIsolated { ExplorerApp.current?.dispatch(message) }
+        }
+        let input = DispatchSource.makeReadSource(fileDescriptor: STDIN_FILENO, queue: .main)
+        input.setEventHandler { MainActor.assumeIsolated { ExplorerApp.current?.readInput() } }
+        input.resume()
+        let ticker = DispatchSource.makeTimerSource(queue: .main)
+        ticker.schedule(deadline: .now(), repeating: .milliseconds(250))
+        ticker.setEventHandler {
+            MainActor.assumeIsolated {
+                ExplorerApp.current?.readInput() // a resize shows up as a key on the next read
+                ExplorerApp.current?.dispatch(.tick(Date().timeIntervalSince1970))
+            }
+        }
+        ticker.resume()
+        for signal in [SIGINT, SIGTERM, SIGHUP] {
+            Foundation.signal(signal, SIG_IGN)
+            let s = DispatchSource.makeSignalSource(signal: signal, queue: .main)
+            s.setEventHandler { MainActor.assumeIsolated { ExplorerApp.current?.finish() } }
+            s.resume()
+            sources.append(s)
+        }
+        sources += [input, ticker]
+        for effect in initialEffects(state) { runner.run(effect) }
+        render()
+        dispatchMain()
+    }
+
+    private func readInput() {
+        guard let terminal else { return }
+        for input in terminal.readKeys() {
+            switch input {
+            case let .key(key):
+                if key == .control("c") { finish() }
+                dispatch(.key(key))
+            case .resize:
+                terminal.invalidate()
+                let (w, h) = terminal.size
+                dispatch(.resize(width: w, height: h))
+            }
+        }
+    }
+
+    func dispatch(_ message: Message) {
+        let effects = update(&state, message)
+        for effect in effects {
+            if effect == .quit {
+                runner.run(.quit) { DispatchQueue.main.async { MainActor.assumeIsolated { ExplorerApp.current?.finish() } } }
+            } else {
+                runner.run(effect)
+            }
+        }
+        scheduleRender()
+    }
+
+    private func scheduleRender() {
+        guard !renderScheduled else { return }
+        renderScheduled = true
+        // Everything already queued on main (a burst of adverts, keys) lands before the one render.
+        DispatchQueue.main.async { MainActor.assumeIsolated { ExplorerApp.current?.render() } }
+    }
+
+    private func render() {
+        renderScheduled = false
+        guard let terminal else { return }
+        terminal.present(ExplorerView.render(state))
+    }
+
+    func finish() {
+        terminal?.end()
+        terminal = nil
+        dongle.backend.setEventHandler(nil)
+        dongle.backend.stop()
+        exit(0)
+    }
+}
