@@ -1,12 +1,28 @@
 #!/usr/bin/env bash
-# Runs every test of blex: installs what the outside oracles need (a Python venv with pygatt 5.0.0,
-# pyserial 3.5 and bgapi 0.7 from PyPI), then the whole Swift test suite including the interop tests.
+# Runs every test of blex. Installs what is missing first: libncurses-dev (blex draws with ncursesw) and tmux
+# (the end-to-end test drives the real binary in it) from Debian, and a Python venv with pygatt 5.0.0,
+# pyserial 3.5 and bgapi 0.7 from PyPI (the outside oracles). Then the whole Swift test suite, then the
+# host library's tests again under the thread sanitizer.
 # This is the README's test command and what .ci/run calls.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else "$@"; fi; }
+missing=()
+[ -e /usr/include/ncursesw/curses.h ] || missing+=(libncurses-dev)
+command -v tmux >/dev/null || missing+=(tmux)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
 
 BLEX_INTEROP_PYTHON="$(bash Tests/Interop/setup.sh | tail -n 1)"
 export BLEX_INTEROP_PYTHON
 
 swift build --build-tests
 swift test --skip-build
+
+# The host library under ThreadSanitizer: its queues, locks and callbacks, against the emulator on a pty.
+swift build --build-tests --sanitize=thread --scratch-path .build-tsan
+swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter "BGAPITests|HostStateMachineTests"

@@ -69,7 +69,7 @@ final class EffectRunner: Sendable {
                 let d = try backend.connect(address: address, timeout: .seconds(10), addressType: type)
                 devices.withLock { $0[address] = d }
                 let p = d.parameters
-                send(.connected(address, parameters: "interval \(p.interval), timeout \(p.supervisionTimeout), latency \(p.latency)",
+                send(.connected(address, parameters: "\(milliseconds(p.interval)) ms interval · \(milliseconds(p.supervisionTimeout)) ms timeout · latency \(p.latency)",
                                 encrypted: d.isEncrypted))
                 send(.discovered(address, try d.discoverServices()))
             }
@@ -140,6 +140,12 @@ final class EffectRunner: Sendable {
             written += n
         }
     }
+}
+
+/// `75` or `7.5`: a duration in milliseconds for the status line.
+func milliseconds(_ d: Duration) -> String {
+    let us = d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000
+    return us % 1000 == 0 ? String(us / 1000) : String(Double(us) / 1000)
 }
 
 struct ExportError: Error, CustomStringConvertible {
