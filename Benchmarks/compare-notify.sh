@@ -12,7 +12,7 @@ swift build -c release --product notify-bench 2>&1 | grep -E "error|warning:" &&
 bench="$(swift build -c release --show-bin-path)/notify-bench"
 echo "| client | interval | sent | delivered | lost | in order, none lost | per second | latency p50 | latency p99 |"
 echo "|---|---|---|---|---|---|---|---|---|"
-for interval in 5 2 1; do
+for interval in ${BLEX_NOTIFY_INTERVALS:-5 1 0.5 0.2 0.1}; do
     for client in swift pygatt; do
         json="$("$bench" "$client" "$seconds" "$interval" "$python" "$here/pygatt_notify_client.py")"
         "$python" - "$json" <<'PY'

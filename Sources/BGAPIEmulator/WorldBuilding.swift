@@ -214,12 +214,16 @@ struct GATTServer: Sendable {
                     attributes.append(Attribute(handle: next(), type: BluetoothUUID(0x2901), value: Array(description.utf8),
                                                 permissions: .init()))
                 }
+                if let ms = c.notifyIntervalMs, !(ms >= 0.1) {
+                    // A zero period would schedule notifications at one instant forever.
+                    throw ScenarioError("\(p.id): \(context): notifyIntervalMs must be at least 0.1")
+                }
                 guard c.onWrite == "store" || c.onWrite == "echo" else {
                     throw ScenarioError("\(p.id): \(context): onWrite must be store or echo")
                 }
                 characteristics.append(CharacteristicInfo(
                     uuid: cu, declarationHandle: declaration, valueHandle: valueHandle, cccdHandle: cccd, properties: props,
-                    generator: c.generator, notifyInterval: c.notifyIntervalMs.map { .milliseconds(Int64($0)) },
+                    generator: c.generator, notifyInterval: c.notifyIntervalMs.map { .microseconds(Int64(($0 * 1000).rounded())) },
                     echoTo: try c.echoTo.map { try uuid($0, context) }, echoes: c.onWrite == "echo"))
             }
             let end = AttributeHandle(handle - 1)

@@ -111,7 +111,10 @@ for s in window {
     }
 }
 latencies.sort()
-func percentile(_ p: Double) -> Double { latencies.isEmpty ? -1 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+let sortedLatencies = latencies
+func percentile(_ p: Double) -> Double {
+    sortedLatencies.isEmpty ? -1 : sortedLatencies[min(sortedLatencies.count - 1, Int(Double(sortedLatencies.count) * p))]
+}
 let windowSeconds = window.count > 1 ? Double(window.last!.0 - window.first!.0) / 1e9 : 0
 let result: [String: Any] = [
     "client": client, "interval_ms": intervalMs, "seconds": seconds,

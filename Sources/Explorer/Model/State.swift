@@ -184,6 +184,17 @@ public struct LogEntry: Hashable, Sendable {
     public var kind: Kind
     /// The bytes.
     public var value: [UInt8]
+
+    /// An entry.
+    public init(time: Timestamp, address: BluetoothAddress, handle: AttributeHandle, uuid: BluetoothUUID?,
+                kind: Kind, value: [UInt8]) {
+        self.time = time
+        self.address = address
+        self.handle = handle
+        self.uuid = uuid
+        self.kind = kind
+        self.value = value
+    }
 }
 
 /// The panes that take focus.
