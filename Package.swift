@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "BGAPIEmulator", targets: ["BGAPIEmulator"]),
         .executable(name: "bled112-emulator", targets: ["bled112-emulator"]),
         .executable(name: "blex", targets: ["blex"]),
+        .library(name: "Explorer", targets: ["Explorer"]),
+        .library(name: "TUI", targets: ["TUI"]),
         .library(name: "BGAPITestSupport", targets: ["BGAPITestSupport"]),
         .library(name: "BluetoothNumbers", targets: ["BluetoothNumbers"]),
     ],
@@ -95,6 +97,7 @@ let package = Package(
         // Pure, stdlib only: SIG names (generated from data/ by codegen/generate.py) and value formats.
         .target(name: "BluetoothNumbers", exclude: ["data", "codegen"]),
         .testTarget(name: "BluetoothNumbersTests", dependencies: ["BluetoothNumbers"]),
+        .testTarget(name: "EndToEndTests", dependencies: []),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -22,6 +22,17 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "ExplorerRender",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "BGAPICore", package: "blex"),
+                .product(name: "Explorer", package: "blex"),
+                .product(name: "TUI", package: "blex"),
+            ],
+            path: "Benchmarks/ExplorerRender",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "notify-bench",
             dependencies: [
                 .product(name: "BGAPI", package: "blex"),

@@ -30,6 +30,7 @@ uuid = "0000ffe1-0000-1000-8000-00805f9b34fb"
 device.subscribe(uuid, callback=on_value)
 time.sleep(seconds)
 stop = time.monotonic_ns()
+time.sleep(0.3)  # keep listening, so what was in flight at `stop` is delivered before the callback goes
 try:
     device.unsubscribe(uuid)
 except Exception as e:  # pygatt may time out here under load (its reference §1.6); the data is what counts

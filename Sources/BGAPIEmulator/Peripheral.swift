@@ -102,7 +102,7 @@ struct VirtualPeripheral: Sendable {
     /// The current value of a characteristic, applying its generator at `seconds`.
     func currentValue(_ characteristic: Int, stored: [UInt8], at seconds: Double) -> [UInt8] {
         guard let g = gatt.characteristics[characteristic].generator else { return stored }
-        let period = max(0.001, g.periodMs / 1000)
+        let period = max(0.0001, g.periodMs / 1000)
         let tick = (seconds / period).rounded(.down)
         switch g.kind {
         case "counter":

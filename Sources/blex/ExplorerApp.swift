@@ -14,6 +14,9 @@ final class ExplorerApp {
     private let runner: EffectRunner
     private var terminal: CursesTerminal?
     private var renderScheduled = false
+    private var lastRender = DispatchTime(uptimeNanoseconds: 0)
+    /// Radio traffic redraws at most this often; keys redraw at once.
+    private let frameInterval = DispatchTimeInterval.milliseconds(33)
     private var sources: [any DispatchSourceProtocol] = []
     private let ascii: Bool
     private let mouse: Bool
@@ -99,18 +102,22 @@ final class ExplorerApp {
                 runner.run(effect)
             }
         }
-        scheduleRender()
+        if case .key = message { scheduleRender(urgent: true) } else { scheduleRender(urgent: false) }
     }
 
-    private func scheduleRender() {
+    private func scheduleRender(urgent: Bool) {
         guard !renderScheduled else { return }
         renderScheduled = true
-        // Everything already queued on main (a burst of adverts, keys) lands before the one render.
-        DispatchQueue.main.async { MainActor.assumeIsolated { ExplorerApp.current?.render() } }
+        // Everything already queued on main lands before the one render; a flood of advertisements is drawn
+        // at most ~30 times a second instead of once per packet.
+        let earliest = lastRender + frameInterval
+        let when = urgent ? DispatchTime.now() : max(DispatchTime.now(), earliest)
+        DispatchQueue.main.asyncAfter(deadline: when) { MainActor.assumeIsolated { ExplorerApp.current?.render() } }
     }
 
     private func render() {
         renderScheduled = false
+        lastRender = DispatchTime.now()
         guard let terminal else { return }
         terminal.present(ExplorerView.render(state))
     }

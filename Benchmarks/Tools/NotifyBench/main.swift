@@ -62,8 +62,9 @@ case "swift":
     }
     Thread.sleep(forTimeInterval: seconds)
     stopAt = monotonicNanoseconds()
-    try device.unsubscribe(BluetoothUUID(0xFFE1))
+    // Keep listening a moment, so what was in flight at `stopAt` is delivered before the callback goes.
     Thread.sleep(forTimeInterval: 0.3)
+    try device.unsubscribe(BluetoothUUID(0xFFE1))
     received = got.withLock { $0 }
     backend.stop()
 case "pygatt":
