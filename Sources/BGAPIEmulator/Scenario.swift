@@ -344,7 +344,28 @@ public struct Scenario: Codable, Sendable, Hashable {
 
     /// Decodes a world from JSON, with errors that name the bad key.
     public static func decode(json: Data) throws -> Scenario {
-        try JSONDecoder().decode(Scenario.self, from: json)
+        do {
+            return try JSONDecoder().decode(Scenario.self, from: json)
+        } catch let error as DecodingError {
+            throw ScenarioError(Self.describe(error))
+        }
+    }
+
+    /// `peripherals[0]: missing key 'address'`: a decoding error in one line, naming where.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.reduce("") { p, k in k.intValue.map { p + "[\($0)]" } ?? (p.isEmpty ? k.stringValue : p + "." + k.stringValue) }
+        }
+        func at(_ keys: [any CodingKey]) -> String { keys.isEmpty ? "" : path(keys) + ": " }
+        switch error {
+        case let .keyNotFound(key, context): return "\(at(context.codingPath))missing key '\(key.stringValue)'"
+        case let .typeMismatch(type, context): return "\(at(context.codingPath))expected \(type)"
+        case let .valueNotFound(type, context): return "\(at(context.codingPath))expected \(type), found null"
+        case let .dataCorrupted(context):
+            if let underlying = context.underlyingError { return "not valid JSON (\(at(context.codingPath))\(underlying.localizedDescription))" }
+            return "\(at(context.codingPath))\(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
     }
 
     /// Loads `demo` (built in) or a JSON file.

@@ -52,6 +52,13 @@ struct Dongle {
     }
 }
 
+extension Dongle {
+    /// Lets pairing ask the user for a passkey (keyboard and display), which the explorer prompts for.
+    func allowPasskeyPairing() {
+        try? backend.setSecurityParameters(requireMITM: false, ioCapabilities: .keyboardDisplay)
+    }
+}
+
 /// Why blex could not start, said in one line before the terminal is touched.
 struct StartError: Error, CustomStringConvertible {
     let description: String

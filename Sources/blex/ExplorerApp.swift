@@ -73,6 +73,7 @@ final class ExplorerApp {
             sources.append(s)
         }
         sources += [input, ticker]
+        dongle.allowPasskeyPairing()
         for effect in initialEffects(state) { runner.run(effect) }
         render()
         dispatchMain()
