@@ -71,7 +71,14 @@ final class EffectRunner: Sendable {
                 let p = d.parameters
                 send(.connected(address, parameters: "\(milliseconds(p.interval)) ms interval · \(milliseconds(p.supervisionTimeout)) ms timeout · latency \(p.latency)",
                                 encrypted: d.isEncrypted))
-                send(.discovered(address, try d.discoverServices()))
+                let services = try d.discoverServices()
+                send(.discovered(address, services))
+                // User descriptions name vendor characteristics; fetch them so the tree can show them.
+                for c in services.flatMap(\.characteristics) {
+                    for desc in c.descriptors where desc.uuid.matches(BluetoothUUID(0x2901)) {
+                        if let v = try? d.readHandle(desc.handle) { send(.fetched(address, desc.handle, v)) }
+                    }
+                }
             }
         case let .disconnect(address):
             attempt(address) { () throws(BGAPIError) in try device(address)?.disconnect() }

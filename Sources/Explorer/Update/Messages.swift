@@ -17,6 +17,8 @@ public enum Message: Sendable {
     case discovered(BluetoothAddress, [GATTService])
     /// A value was read.
     case read(BluetoothAddress, AttributeHandle, [UInt8], Timestamp)
+    /// A value fetched for display (user descriptions after discovery): stored, not logged.
+    case fetched(BluetoothAddress, AttributeHandle, [UInt8])
     /// A notification or indication.
     case notified(BluetoothAddress, AttributeHandle, [UInt8], indication: Bool, Timestamp)
     /// A write finished.

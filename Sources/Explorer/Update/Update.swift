@@ -50,6 +50,9 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
         appendLog(&state, LogEntry(time: time, address: address, handle: handle, uuid: uuid(state, address, handle),
                                    kind: .read, value: value))
         return []
+    case let .fetched(address, handle, value):
+        state.connections[address]?.values[handle] = value
+        return []
     case let .notified(address, handle, value, indication, time):
         state.connections[address]?.values[handle] = value
         appendLog(&state, LogEntry(time: time, address: address, handle: handle, uuid: uuid(state, address, handle),

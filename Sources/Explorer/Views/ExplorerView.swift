@@ -249,7 +249,10 @@ public enum ExplorerView {
                                  style: accent, detailStyle: dim)
         case let .characteristic(h):
             guard let ch = c.characteristic(at: h) else { return TreeView.Item("?", depth: 1) }
-            var label = uuidName(ch.uuid) ?? ch.uuid.description
+            // A user description (0x2901), when the device gives one, names a characteristic best.
+            let described = ch.descriptors.first { $0.uuid.matches(BluetoothUUID(0x2901)) }
+                .flatMap { c.values[$0.handle] }.map { "\"" + String(decoding: $0, as: UTF8.self) + "\"" }
+            var label = described.map { (uuidName(ch.uuid).map { $0 + " " } ?? "") + $0 } ?? uuidName(ch.uuid) ?? ch.uuid.description
             if let sub = c.subscriptions[h] { label += sub ? " [I]" : " [N]" }
             var detail = "\(ch.properties) \(h)"
             if let v = c.values[h] { detail = valueSummary(ch.uuid, v, max: 18) + "  " + detail }
