@@ -300,6 +300,8 @@ public struct ExplorerState: Hashable, Sendable {
     public var promptText = ""
     /// Help overlay open.
     public var showHelp = false
+    /// The help page shown (j/k page through it when it does not fit).
+    public var helpPage = 0
     /// The port, for the status bar (`/dev/ttyACM0`, `virtual BLED112 (demo)`).
     public var portName = ""
     /// Running on the built-in virtual dongle.

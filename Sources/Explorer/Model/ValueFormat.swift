@@ -51,7 +51,7 @@ public enum ValueFormat: String, CaseIterable, Hashable, Sendable {
     public func render(_ bytes: [UInt8]) -> String? {
         switch self {
         case .hex: return bytes.map { hexDigits($0) }.joined(separator: " ")
-        case .text: return escapeText(String(decoding: bytes, as: UTF8.self))
+        case .text: return escapeText(bytes)
         default:
             guard let n = byteCount, bytes.count == n else { return nil }
             var raw: UInt32 = 0
@@ -72,8 +72,9 @@ public enum ValueFormat: String, CaseIterable, Hashable, Sendable {
         switch self {
         case .hex:
             let digits = trimmed.filter { !$0.isWhitespace && $0 != ":" && $0 != "-" }
-            guard digits.allSatisfy(\.isHexDigit) else {
-                return .failure(.init("'\(digits.first { !$0.isHexDigit }!)' is not a hex digit"))
+            let isHex = { (c: Character) in c.isASCII && c.isHexDigit }
+            guard digits.allSatisfy(isHex) else {
+                return .failure(.init("'\(digits.first { !isHex($0) }!)' is not a hex digit"))
             }
             guard digits.count % 2 == 0 else { return .failure(.init("odd number of hex digits: add a leading 0")) }
             var out: [UInt8] = []
@@ -128,17 +129,29 @@ func hexDigits(_ b: UInt8) -> String {
     return String([digits[Int(b >> 4)], digits[Int(b & 0x0F)]])
 }
 
-/// Text as the editor shows it: control characters and backslashes escaped, so it round-trips.
-func escapeText(_ s: String) -> String {
+/// Bytes as the editor's text view shows them: valid UTF-8 as text, with control characters (C0 and C1),
+/// backslashes and every byte that is not valid UTF-8 escaped, so the text parses back to the same bytes.
+func escapeText(_ bytes: [UInt8]) -> String {
     var out = ""
-    for scalar in s.unicodeScalars {
-        switch scalar.value {
-        case 0x5C: out += "\\\\"
-        case 0x0A: out += "\\n"
-        case 0x0D: out += "\\r"
-        case 0x09: out += "\\t"
-        case 0x00 ..< 0x20, 0x7F ... 0x9F: out += "\\x" + hexDigits(UInt8(scalar.value & 0xFF))
-        default: out.unicodeScalars.append(scalar)
+    var i = 0
+    while i < bytes.count {
+        let lead = bytes[i]
+        let length = lead < 0x80 ? 1 : lead >> 5 == 0b110 ? 2 : lead >> 4 == 0b1110 ? 3 : lead >> 3 == 0b11110 ? 4 : 0
+        if length > 0, i + length <= bytes.count,
+           let text = String(validating: bytes[i ..< i + length], as: UTF8.self), let scalar = text.unicodeScalars.first {
+            switch scalar.value {
+            case 0x5C: out += "\\\\"
+            case 0x0A: out += "\\n"
+            case 0x0D: out += "\\r"
+            case 0x09: out += "\\t"
+            case 0x00 ..< 0x20, 0x7F: out += "\\x" + hexDigits(UInt8(scalar.value))
+            case 0x80 ... 0x9F: out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+            i += length
+        } else {
+            out += "\\x" + hexDigits(lead)
+            i += 1
         }
     }
     return out
@@ -156,11 +169,20 @@ func unescapeText(_ s: String) -> Result<[UInt8], ValueFormatError> {
         case "t": out.append(0x09)
         case "\\": out.append(0x5C)
         case "x":
-            guard chars.count >= 2, let b = UInt8(String(String.UnicodeScalarView(chars.prefix(2))), radix: 16) else {
+            let digits = String(String.UnicodeScalarView(chars.prefix(2)))
+            guard digits.count == 2, digits.allSatisfy({ $0.isASCII && $0.isHexDigit }), let b = UInt8(digits, radix: 16) else {
                 return .failure(.init("\\x needs two hex digits"))
             }
             chars = chars.dropFirst(2)
             out.append(b)
+        case "u":
+            guard chars.first == "{", let close = chars.firstIndex(of: "}"),
+                  let v = UInt32(String(String.UnicodeScalarView(chars[chars.index(after: chars.startIndex) ..< close])), radix: 16),
+                  let scalar = Unicode.Scalar(v) else {
+                return .failure(.init("\\u needs {hex}, e.g. \\u{85}"))
+            }
+            chars = chars[chars.index(after: close)...]
+            out += Array(String(scalar).utf8)
         default: return .failure(.init("unknown escape \\\(e)"))
         }
     }

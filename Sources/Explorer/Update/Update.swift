@@ -5,13 +5,16 @@ import TUI
 public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect] {
     switch message {
     case let .key(key):
-        return handle(key, &state)
+        let effects = handle(key, &state)
+        keepSelectionVisible(&state)
+        return effects
     case let .tick(time):
         state.now = time
         state.spinner &+= 1
         let second = Int64(time.rounded(.down))
         for address in state.devices.keys { state.devices[address]!.history.advance(to: second) }
         if state.notice != nil, state.spinner % 40 == 0 { state.notice = nil }
+        if state.hideStale { keepSelectionVisible(&state) }
         return []
     case let .resize(width, height):
         state.width = max(0, width)
@@ -109,6 +112,15 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
     }
 }
 
+/// A filter or the stale rule can hide the selected device: the selection then moves to the first device
+/// shown, so Enter never acts on something the list does not show.
+private func keepSelectionVisible(_ state: inout ExplorerState) {
+    guard state.prompt != .confirmQuit else { return }
+    let list = state.visibleDevices
+    if let s = state.selectedDevice, list.contains(where: { $0.address == s }) { return }
+    state.selectedDevice = list.first?.address
+}
+
 /// What the explorer does when it starts.
 public func initialEffects(_ state: ExplorerState) -> [Effect] { state.scanning ? [.startScan] : [] }
 
@@ -128,7 +140,11 @@ private func appendLog(_ state: inout ExplorerState, _ entry: LogEntry) {
 
 private func handle(_ key: Key, _ state: inout ExplorerState) -> [Effect] {
     if state.showHelp {
-        state.showHelp = false
+        switch key {
+        case .character("j"), .character(" "), .down, .pageDown, .right: state.helpPage += 1
+        case .character("k"), .up, .pageUp, .left: state.helpPage = max(0, state.helpPage - 1)
+        default: state.showHelp = false
+        }
         return []
     }
     if state.prompt != nil { return handlePrompt(key, &state) }
@@ -144,7 +160,9 @@ private func handle(_ key: Key, _ state: inout ExplorerState) -> [Effect] {
 
 func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect] {
     switch action {
-    case .help: state.showHelp = true
+    case .help:
+        state.showHelp = true
+        state.helpPage = 0
     case .quit:
         if state.connections.isEmpty {
             state.quitting = true
@@ -406,6 +424,7 @@ private func handlePrompt(_ key: Key, _ state: inout ExplorerState) -> [Effect] 
 private func handleEditor(_ key: Key, _ state: inout ExplorerState) -> [Effect] {
     guard var e = state.editor else { return [] }
     var chars = Array(e.text)
+    e.cursor = min(max(0, e.cursor), chars.count)
     switch key {
     case .escape:
         state.editor = nil
@@ -434,8 +453,8 @@ private func handleEditor(_ key: Key, _ state: inout ExplorerState) -> [Effect] 
             return [.write(e.address, e.handle, bytes, withResponse: e.withResponse)]
         }
     case .tab, .backTab:
-        // The other views show the last value that parsed; a view that cannot show it starts empty.
-        if case let .success(bytes) = e.format.parse(e.text) { e.bytes = bytes }
+        // Every keystroke that parses already updated `bytes`; switching views never re-reads the text,
+        // so a view that cannot show a value exactly (NaN payloads, say) does not change it.
         let all = ValueFormat.allCases
         let step = key == .tab ? 1 : all.count - 1
         e.format = all[(all.firstIndex(of: e.format)! + step) % all.count]
@@ -458,12 +477,14 @@ private func handleEditor(_ key: Key, _ state: inout ExplorerState) -> [Effect] 
         chars.removeFirst(e.cursor); e.cursor = 0
     case let .character(ch):
         guard !TextWidth.isControl(ch) else { return [] }
-        chars.insert(ch, at: min(e.cursor, chars.count))
-        e.cursor += 1
+        chars.insert(ch, at: e.cursor)
+        // A combining mark joins the character before it: count characters again, never past the end.
+        e.cursor = String(chars.prefix(e.cursor + 1)).count
     default:
         return []
     }
     e.text = String(chars)
+    e.cursor = min(e.cursor, e.text.count)
     switch e.format.parse(e.text) {
     case let .success(bytes): e.bytes = bytes; e.error = nil
     case let .failure(error): e.error = error.reason

@@ -25,8 +25,11 @@ public enum ExplorerView {
             let area = screen.bounds.splitBottom(1).rest
             let frame = area.centered(width: min(area.width, 96), height: min(area.height, 30))
             screen.fill(frame)
-            let inner = Box(title: "Keys — any key closes", isFocused: true, glyphs: glyphs).render(into: &screen, in: frame)
-            HelpOverlay(Keymap.helpSections).render(into: &screen, in: inner)
+            let inner = Box(title: "Keys — j/k page, any other key closes", isFocused: true, glyphs: glyphs)
+                .render(into: &screen, in: frame)
+            var help = HelpOverlay(Keymap.helpSections)
+            help.page = min(state.helpPage, max(0, help.pageCount(in: inner) - 1))
+            help.render(into: &screen, in: inner)
         }
         return screen
     }

@@ -1,0 +1,256 @@
+import BGAPI
+import BGAPIEmulator
+import Dispatch
+import Explorer
+import Foundation
+import Synchronization
+import Testing
+import TUI
+
+/// Messages from the backend and the effect runner, waiting for the test thread to apply them.
+final class Inbox: Sendable {
+    private let messages = Mutex<[Message]>([])
+    private let arrived = DispatchSemaphore(value: 0)
+
+    func post(_ message: Message) {
+        messages.withLock { $0.append(message) }
+        arrived.signal()
+    }
+
+    func take() -> [Message] { messages.withLock { m in defer { m = [] }; return m } }
+
+    /// Blocks until something is posted or `deadline` passes; false on timeout.
+    func wait(until deadline: DispatchTime) -> Bool { arrived.wait(timeout: deadline) == .success }
+}
+
+/// A small stand-in for blex's EffectRunner: carries effects out on the BGAPI library off the test thread and
+/// reports back as messages. Backend events map to messages the same way.
+final class TestEffectRunner: Sendable {
+    let backend: BGAPIBackend
+    let inbox: Inbox
+    private let worker = DispatchQueue(label: "explorer-tests.effects", attributes: .concurrent)
+    private let devices = Mutex<[BluetoothAddress: BGAPIDevice]>([:])
+
+    init(backend: BGAPIBackend, inbox: Inbox) {
+        self.backend = backend
+        self.inbox = inbox
+    }
+
+    static func now() -> Timestamp { Date().timeIntervalSince1970 }
+
+    static func message(for event: BGAPIBackendEvent) -> Message? {
+        switch event {
+        case let .advertisement(report): .advertisement(report, now())
+        case let .notification(address, handle, value, isIndication): .notified(address, handle, value, indication: isIndication, now())
+        case let .disconnected(address, _, reason): .disconnected(address, reason: "\(reason)")
+        case let .passkeyRequested(address): .passkeyRequested(address)
+        case let .passkeyDisplayed(address, passkey): .passkeyDisplayed(address, passkey)
+        case let .portClosed(why): .failed(nil, "dongle gone (\(why))")
+        case let .traffic(record): .traffic("\(record.isOutgoing ? "→" : "←") \(record.message)")
+        case let .malformed(why): .traffic("! \(why)")
+        case let .discarded(dropped): .traffic("! \(dropped)")
+        case .bonded, .other: nil
+        }
+    }
+
+    func run(_ effect: Effect) { worker.async { self.execute(effect) } }
+
+    private func device(_ address: BluetoothAddress) throws(BGAPIError) -> BGAPIDevice {
+        guard let d = devices.withLock({ $0[address] }), d.isConnected else { throw .notConnected }
+        return d
+    }
+
+    private func attempt(_ address: BluetoothAddress?, _ body: () throws(BGAPIError) -> Void) {
+        do { try body() } catch { inbox.post(.failed(address, "\(address.map { "\($0): " } ?? "")\(error)")) }
+    }
+
+    private func execute(_ effect: Effect) {
+        let send = inbox.post
+        switch effect {
+        case .startScan:
+            attempt(nil) { () throws(BGAPIError) in try backend.startScanning(active: true, discoverMode: .observation) }
+        case .stopScan:
+            attempt(nil) { () throws(BGAPIError) in try backend.stopScanning() }
+        case let .connect(address, type):
+            attempt(address) { () throws(BGAPIError) in
+                try? backend.stopScanning()
+                defer { try? backend.startScanning(active: true, discoverMode: .observation) }
+                let d = try backend.connect(address: address, timeout: .seconds(10), addressType: type)
+                devices.withLock { $0[address] = d }
+                send(.connected(address, parameters: "latency \(d.parameters.latency)", encrypted: d.isEncrypted))
+                send(.discovered(address, try d.discoverServices()))
+            }
+        case let .disconnect(address):
+            attempt(address) { () throws(BGAPIError) in try device(address).disconnect() }
+        case let .read(address, handle):
+            attempt(address) { () throws(BGAPIError) in send(.read(address, handle, try device(address).readHandle(handle), Self.now())) }
+        case let .write(address, handle, bytes, withResponse):
+            attempt(address) { () throws(BGAPIError) in
+                try device(address).writeHandle(handle, bytes, withResponse: withResponse)
+                send(.wrote(address, handle, bytes, Self.now()))
+            }
+        case let .subscribe(address, handle, indication, enable):
+            attempt(address) { () throws(BGAPIError) in
+                let d = try device(address)
+                if enable { try d.subscribeHandle(handle, indication: indication) } else { try d.unsubscribeHandle(handle) }
+                send(.subscribed(address, handle, indication: enable ? indication : nil))
+            }
+        case let .readRSSI(address):
+            attempt(address) { () throws(BGAPIError) in send(.rssi(address, try device(address).rssi())) }
+        case let .bond(address):
+            attempt(address) { () throws(BGAPIError) in
+                try device(address).bond(permanent: false)
+                send(.bonded(address))
+            }
+        case let .enterPasskey(address, passkey):
+            attempt(address) { () throws(BGAPIError) in try device(address).enterPasskey(passkey) }
+        case .export, .traceTraffic:
+            break
+        case .quit:
+            for d in devices.withLock({ Array($0.values) }) { try? d.disconnect(timeout: .seconds(2)) }
+        }
+    }
+}
+
+/// The explorer's loop, driven by the test: state lives on the test thread, messages are applied in order.
+final class Session {
+    var state = ExplorerState()
+    let inbox: Inbox
+    let runner: TestEffectRunner
+
+    init(runner: TestEffectRunner) {
+        self.runner = runner
+        inbox = runner.inbox
+    }
+
+    func apply(_ message: Message) { for e in update(&state, message) { runner.run(e) } }
+
+    /// Presses keys, returning the effects they asked for (which are also run).
+    @discardableResult
+    func press(_ keys: Key...) -> [Effect] {
+        var all: [Effect] = []
+        for k in keys {
+            let effects = update(&state, .key(k))
+            all += effects
+            for e in effects { runner.run(e) }
+        }
+        return all
+    }
+
+    func type(_ text: String) { for c in text { press(.character(c)) } }
+
+    /// Applies arriving messages until `condition` holds; false once `timeout` passes without it.
+    func pump(timeout: Duration = .seconds(10), until condition: (ExplorerState) -> Bool) -> Bool {
+        let nanos = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        let deadline = DispatchTime.now() + .nanoseconds(Int(nanos))
+        while true {
+            for m in inbox.take() { apply(m) }
+            if condition(state) { return true }
+            if !inbox.wait(until: deadline) {
+                for m in inbox.take() { apply(m) }
+                return condition(state)
+            }
+        }
+    }
+
+    var screen: String { ExplorerView.render(state).text }
+
+    /// Moves the tree selection with `j` (from the top) until it is on `node`.
+    func selectTreeRow(_ node: TreeNode, of address: BluetoothAddress) -> Bool {
+        press(.character("g"))
+        for _ in 0 ..< 64 {
+            if state.connections[address]?.selection == node { return true }
+            press(.character("j"))
+        }
+        return state.connections[address]?.selection == node
+    }
+}
+
+@Suite(.timeLimit(.minutes(1))) struct EmulatorSessionTests {
+    @Test func scriptedSessionAgainstTheVirtualDongle() throws {
+        let emulator = EmulatorRunner(model: try DongleModel(scenario: try Scenario.load("demo"), timing: .instant))
+        let port = BGAPIPort.custom(name: "virtual BLED112") { () throws(TransportError) -> any ByteTransport in
+            let (host, device) = LoopbackTransport.makePair()
+            emulator.serve(device)
+            return host
+        }
+        let backend = BGAPIBackend(port: port)
+        let inbox = Inbox()
+        backend.setEventHandler { event in if let m = TestEffectRunner.message(for: event) { inbox.post(m) } }
+        try backend.start(reset: true, delayAfterReset: .milliseconds(10))
+        defer {
+            backend.setEventHandler(nil)
+            backend.stop()
+            emulator.stop()
+        }
+        let session = Session(runner: TestEffectRunner(backend: backend, inbox: inbox))
+        session.state.simulated = true
+        session.state.portName = "virtual BLED112 (demo)"
+        session.apply(.resize(width: 120, height: 40))
+        for e in initialEffects(session.state) { session.runner.run(e) }
+
+        // Scan until the heart-rate monitor shows up.
+        try #require(session.pump { s in s.devices.values.contains { $0.name == "Pulse HRM" } },
+                     "no Pulse HRM heard; last error: \(session.state.lastError ?? "none")")
+        let hrm = try #require(session.state.devices.values.first { $0.name == "Pulse HRM" }).address
+        #expect(session.screen.contains("Pulse HRM"))
+        #expect(session.screen.contains("SIMULATED"))
+        #expect(session.state.devices[hrm]?.connectable == true)
+
+        // Select it through the filter, then connect (which discovers).
+        session.press(.character("/"))
+        session.type("pulse")
+        session.press(.enter, .character("g"))
+        try #require(session.state.selectedDevice == hrm)
+        #expect(session.press(.enter) == [.connect(hrm, .public)])
+        try #require(session.pump { $0.connections[hrm]?.state == .ready },
+                     "no ready connection; last error: \(session.state.lastError ?? "none")")
+        let services = try #require(session.state.connections[hrm]).services
+        let characteristics = services.flatMap(\.characteristics)
+        let measurement = try #require(characteristics.first { $0.uuid.shortValue == 0x2A37 })
+        let controlPoint = try #require(characteristics.first { $0.uuid.shortValue == 0x2A39 })
+        #expect(session.screen.contains("GATT · Pulse HRM"))
+        #expect(session.screen.contains("Heart Rate Measurement"))
+        #expect(session.screen.contains("Heart Rate Control Point"))
+        #expect(session.screen.contains("1 connected"))
+
+        // Into the tree, onto Heart Rate Measurement, notifications on.
+        session.press(.tab)
+        #expect(session.state.focus == .details)
+        try #require(session.selectTreeRow(.characteristic(measurement.valueHandle), of: hrm))
+        #expect(session.press(.character("n")) == [.subscribe(hrm, measurement.valueHandle, indication: false, enable: true)])
+        try #require(session.pump { s in
+            s.connections[hrm]?.subscriptions[measurement.valueHandle] == false
+                && s.log.filter { $0.kind == .notification && $0.handle == measurement.valueHandle }.count >= 2
+        }, "fewer than two notifications; last error: \(session.state.lastError ?? "none")")
+        let notification = try #require(session.state.log.last { $0.kind == .notification })
+        #expect(notification.address == hrm)
+        #expect(notification.uuid == BluetoothUUID(0x2A37))
+        let logPane = ExplorerLayout(width: 120, height: 40).log
+        let logText = ExplorerView.render(session.state).lines[logPane.y ..< logPane.maxY].joined(separator: "\n")
+        #expect(logText.contains("bpm"), "the log decodes the heart rate:\n\(logText)")
+        #expect(logText.contains("Heart Rate Measurement"))
+        #expect(session.screen.contains("Heart Rate Measurement [N]"))
+
+        // The editor on Heart Rate Control Point: 01, Enter.
+        try #require(session.selectTreeRow(.characteristic(controlPoint.valueHandle), of: hrm))
+        session.press(.character("w"))
+        try #require(session.state.editor?.handle == controlPoint.valueHandle)
+        #expect(session.screen.contains("Write Heart Rate Control Point"))
+        session.type("01")
+        #expect(session.press(.enter) == [.write(hrm, controlPoint.valueHandle, [0x01], withResponse: true)])
+        try #require(session.pump { s in
+            s.editor == nil && s.log.contains { $0.kind == .write && $0.handle == controlPoint.valueHandle }
+        }, "no write confirmed; last error: \(session.state.lastError ?? "none")")
+        let write = try #require(session.state.log.last { $0.kind == .write })
+        #expect(write.value == [0x01] && write.uuid == BluetoothUUID(0x2A39))
+        #expect(session.state.lastError == nil)
+        #expect(session.screen.contains("wrote 1 byte to \(controlPoint.valueHandle)"))
+
+        // Quit asks first with a connection open; y quits and disconnects.
+        #expect(session.press(.character("q")).isEmpty)
+        #expect(session.screen.contains("Quit?"))
+        #expect(session.press(.character("y")) == [.quit])
+        #expect(session.pump { $0.connections[hrm] == nil }, "the quit effect disconnects the device")
+    }
+}
