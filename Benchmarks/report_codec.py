@@ -38,3 +38,15 @@ for name, pps, mbs in rows:
     print(f"| {name} | {pps:,.0f} | {mbs:.2f} |")
 print()
 print(f"Decode ratio, BGAPICore / pygatt: {rows[0][1] / py['packets_per_s']:.0f}x")
+
+# The explorer's render benchmarks ran in the same `swift package benchmark` invocation.
+render = [("render frame, 1000 devices, 120x40", "one frame, 1,000 devices known, 120×40"),
+          ("render frame, 10 devices, 120x40", "one frame, 10 devices, 120×40"),
+          ("update: 2000 advertisements into 1000 devices", "folding 2,000 advertisements into the state")]
+print()
+print("| Explorer (release, p50) | time |")
+print("|---|---:|")
+for key, label in render:
+    if key in text:
+        s = p50_seconds(key)
+        print(f"| {label} | {s * 1e3:.3f} ms |")
