@@ -201,7 +201,10 @@ struct Watch: ParsableCommand {
             fflush(nil)
             if let limit, seen.increment() >= limit { done.signal() }
         }
+        let finished = Counter()
         device.onDisconnect { reason in
+            // The link we close ourselves at the end is not news.
+            guard finished.value == 0 else { return }
             FileHandle.standardError.write(Data("disconnected: \(reason)\n".utf8))
             done.signal()
         }
@@ -210,6 +213,7 @@ struct Watch: ParsableCommand {
         interrupt.setEventHandler { done.signal() }
         interrupt.resume()
         if let duration { _ = done.wait(timeout: .now() + duration) } else { done.wait() }
+        _ = finished.increment()
         d.backend.stop()
     }
 }
@@ -234,8 +238,9 @@ struct Info: ParsableCommand {
 final class Counter: @unchecked Sendable {
     // @unchecked: `value` is only touched under `lock`.
     private let lock = NSLock()
-    private var value = 0
-    func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+    private var count = 0
+    func increment() -> Int { lock.lock(); defer { lock.unlock() }; count += 1; return count }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
 
 func jsonString(_ s: String) -> String {
