@@ -269,7 +269,7 @@ import TUI
         let screen = ExplorerView.render(s)
         #expect(screen.lines == [
             "┌─ Devices 2 · RSSI ───────────────────────────────────────┐",
-            "│Name                  Address             RSSI last 60… CB│",
+            "│Name                  Address             RSSI 60 s     CB│",
             "│Pulse HRM             C4:7C:8D:6A:10:01 P  -52        ▆ ● │",
             "│(unnamed)             D6:1E:0B:EA:C0:06 R  -80        ▃ - │",
             "│                                                          │",

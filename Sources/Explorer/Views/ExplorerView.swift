@@ -52,7 +52,7 @@ public enum ExplorerView {
         var columns: [Table.Column] = [Table.Column("Name", width: .fill(1))]
         if inner.width >= 40 { columns.append(Table.Column("Address", width: .fixed(19))) }
         columns.append(Table.Column("RSSI", width: .fixed(4), alignment: .right))
-        if sparkWidth > 0 { columns.append(Table.Column("last 60 s", width: .fixed(sparkWidth))) }
+        if sparkWidth > 0 { columns.append(Table.Column(sparkWidth >= 16 ? "RSSI, last 60 s" : "60 s", width: .fixed(sparkWidth))) }
         if inner.width >= 60 { columns.append(Table.Column("Intvl", width: .fixed(6), alignment: .right)) }
         if inner.width >= 50 { columns.append(Table.Column("CB", width: .fixed(2))) }
         if wide { columns.append(Table.Column("Maker", width: .fill(1))) }
@@ -282,7 +282,7 @@ public enum ExplorerView {
         guard let v = c.values[h] else {
             return [Span("\(Sanitizer.inert(name)) \(uuid?.description ?? "") · r read · w write · n/i subscribe", style: dim)]
         }
-        var lines = [Span("\(Sanitizer.inert(name)) · \(v.count) bytes", style: accent)]
+        var lines = [Span("\(Sanitizer.inert(name)) · \(v.count) byte\(v.count == 1 ? "" : "s")", style: accent)]
         if let u = uuid, let decoded = decodeValue(u, v) { lines.append(Span("  " + Sanitizer.inert(decoded), style: good)) }
         let perRow = HexView.bytesPerRow(forWidth: max(10, width - 2), count: v.count)
         for line in HexView.lines(for: v, bytesPerRow: perRow).prefix(4) { lines.append(Span("  " + line)) }
