@@ -15,8 +15,9 @@ final class ExplorerApp {
     private var terminal: CursesTerminal?
     private var renderScheduled = false
     private var lastRender = DispatchTime(uptimeNanoseconds: 0)
-    /// Radio traffic redraws at most this often; keys redraw at once.
-    private let frameInterval = DispatchTimeInterval.milliseconds(33)
+    /// Radio traffic redraws at most this often (RSSI digits change no faster than the eye reads them);
+    /// keys redraw at once.
+    private let frameInterval = DispatchTimeInterval.milliseconds(100)
     private var sources: [any DispatchSourceProtocol] = []
     private let ascii: Bool
     private let mouse: Bool
@@ -110,7 +111,7 @@ final class ExplorerApp {
         guard !renderScheduled else { return }
         renderScheduled = true
         // Everything already queued on main lands before the one render; a flood of advertisements is drawn
-        // at most ~30 times a second instead of once per packet.
+        // at most 10 times a second instead of once per packet.
         let earliest = lastRender + frameInterval
         let when = urgent ? DispatchTime.now() : max(DispatchTime.now(), earliest)
         DispatchQueue.main.asyncAfter(deadline: when) { MainActor.assumeIsolated { ExplorerApp.current?.render() } }

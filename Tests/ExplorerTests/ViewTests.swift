@@ -181,8 +181,8 @@ import TUI
         var s = Self.treeState()
         send(&s, .resize(width: 120, height: 40))
         let lines = ExplorerView.render(s).lines
-        #expect(lines.contains { $0.contains("10:13:20.250 N Pulse HRM    Heart Rate Measurement 71 bpm  00 47") })
-        #expect(lines.contains { $0.contains("10:13:21.250 N Pulse HRM    Heart Rate Measurement 72 bpm  00 48") })
+        #expect(lines.contains { $0.contains("10:13:20.250 N Pulse HRM    Heart Rate Measurement       71 bpm  00 47") })
+        #expect(lines.contains { $0.contains("10:13:21.250 N Pulse HRM    Heart Rate Measurement       72 bpm  00 48") })
         #expect(lines.contains { $0.contains("Notifications 2") })
     }
 

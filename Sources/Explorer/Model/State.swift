@@ -310,6 +310,8 @@ public struct ExplorerState: Hashable, Sendable {
     public var lastError: String?
     /// A short notice ("exported 120 entries to log.jsonl").
     public var notice: String?
+    /// When the notice was set (it goes six seconds later).
+    public var noticeTime: Timestamp = 0
     /// Now (wall clock), from the last tick or event.
     public var now: Timestamp = 0
     /// Seconds east of UTC, for log timestamps.

@@ -13,7 +13,7 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
         state.spinner &+= 1
         let second = Int64(time.rounded(.down))
         for address in state.devices.keys { state.devices[address]!.history.advance(to: second) }
-        if state.notice != nil, state.spinner % 40 == 0 { state.notice = nil }
+        if state.notice != nil, time - state.noticeTime > 6 { state.notice = nil }
         if state.hideStale { keepSelectionVisible(&state) }
         return []
     case let .resize(width, height):
@@ -66,7 +66,7 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
         appendLog(&state, LogEntry(time: time, address: address, handle: handle, uuid: uuid(state, address, handle),
                                    kind: .write, value: value))
         if state.editor?.address == address, state.editor?.handle == handle { state.editor = nil }
-        state.notice = "wrote \(value.count) byte\(value.count == 1 ? "" : "s") to \(handle)"
+        notify(&state, "wrote \(value.count) byte\(value.count == 1 ? "" : "s") to \(handle)")
         return []
     case let .subscribed(address, handle, indication):
         state.connections[address]?.busy = nil
@@ -80,14 +80,14 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
         state.connections[address]?.encrypted = true
         state.connections[address]?.busy = nil
         state.devices[address]?.bonded = true
-        state.notice = "bonded with \(address)"
+        notify(&state, "bonded with \(address)")
         return []
     case let .passkeyRequested(address):
         state.prompt = .passkey(address)
         state.promptText = ""
         return []
     case let .passkeyDisplayed(address, passkey):
-        state.notice = "type passkey \(String(passkey).leftPadded(to: 6, with: "0")) on \(address)"
+        notify(&state, "type passkey \(String(passkey).leftPadded(to: 6, with: "0")) on \(address)")
         return []
     case let .disconnected(address, reason):
         guard state.connections.removeValue(forKey: address) != nil else { return [] }
@@ -107,7 +107,7 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
         if state.traffic.count > 2000 { state.traffic.removeFirst(state.traffic.count - 2000) }
         return []
     case let .exported(path, count):
-        state.notice = "exported \(count) entr\(count == 1 ? "y" : "ies") to \(path)"
+        notify(&state, "exported \(count) entr\(count == 1 ? "y" : "ies") to \(path)")
         return []
     }
 }
@@ -119,6 +119,15 @@ private func keepSelectionVisible(_ state: inout ExplorerState) {
     let list = state.visibleDevices
     if let s = state.selectedDevice, list.contains(where: { $0.address == s }) { return }
     state.selectedDevice = list.first?.address
+}
+
+/// A characteristic's SIG name, or its UUID.
+private func label(_ uuid: BluetoothUUID) -> String { uuidName(uuid) ?? uuid.description }
+
+/// Shows a short notice for six seconds.
+private func notify(_ state: inout ExplorerState, _ text: String) {
+    state.notice = text
+    state.noticeTime = state.now
 }
 
 /// What the explorer does when it starts.
@@ -324,7 +333,7 @@ private func gattAction(_ action: Action, _ state: inout ExplorerState) -> [Effe
     switch action {
     case .read:
         if !isDescriptor, let p = characteristic?.properties, !p.contains(.read) {
-            state.lastError = "\(characteristic!.uuid) is not readable (\(p))"
+            state.lastError = "\(label(characteristic!.uuid)) is not readable (\(p))"
             return []
         }
         state.connections[a]!.busy = "reading \(handle)"
@@ -333,7 +342,7 @@ private func gattAction(_ action: Action, _ state: inout ExplorerState) -> [Effe
         guard let ch = characteristic else { return [] }
         let p = isDescriptor ? CharacteristicProperties.write : ch.properties
         guard p.contains(.write) || p.contains(.writeWithoutResponse) else {
-            state.lastError = "\(ch.uuid) is not writable (\(ch.properties))"
+            state.lastError = "\(label(ch.uuid)) is not writable (\(ch.properties))"
             return []
         }
         let uuid = isDescriptor ? (c.descriptor(at: handle)?.0.uuid ?? ch.uuid) : ch.uuid
@@ -344,7 +353,7 @@ private func gattAction(_ action: Action, _ state: inout ExplorerState) -> [Effe
         let indication = action == .indicate
         let needed: CharacteristicProperties = indication ? .indicate : .notify
         guard ch.properties.contains(needed) else {
-            state.lastError = "\(ch.uuid) cannot \(indication ? "indicate" : "notify") (\(ch.properties))"
+            state.lastError = "\(label(ch.uuid)) cannot \(indication ? "indicate" : "notify") (\(ch.properties))"
             return []
         }
         let on = c.subscriptions[ch.valueHandle] == indication

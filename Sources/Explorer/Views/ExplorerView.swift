@@ -280,7 +280,14 @@ public enum ExplorerView {
         let uuid = c.characteristic(at: h)?.uuid ?? c.descriptor(at: h)?.0.uuid
         let name = uuid.map { uuidName($0) ?? $0.description } ?? "\(h)"
         guard let v = c.values[h] else {
-            return [Span("\(Sanitizer.inert(name)) \(uuid?.description ?? "") · r read · w write · n/i subscribe", style: dim)]
+            // Offer only what this attribute allows (descriptors can be read and, mostly, written).
+            let p = c.characteristic(at: h)?.properties ?? [.read, .write]
+            var actions: [String] = []
+            if p.contains(.read) { actions.append("r read") }
+            if p.contains(.write) || p.contains(.writeWithoutResponse) { actions.append("w write") }
+            if p.contains(.notify) { actions.append("n notify") }
+            if p.contains(.indicate) { actions.append("i indicate") }
+            return [Span(([Sanitizer.inert(name) + " " + (uuid?.description ?? "")] + actions).joined(separator: " · "), style: dim)]
         }
         var lines = [Span("\(Sanitizer.inert(name)) · \(v.count) byte\(v.count == 1 ? "" : "s")", style: accent)]
         if let u = uuid, let decoded = decodeValue(u, v) { lines.append(Span("  " + Sanitizer.inert(decoded), style: good)) }
@@ -301,7 +308,9 @@ public enum ExplorerView {
             lines = state.traffic.map { Span(Sanitizer.inert($0), style: $0.hasPrefix("!") ? warn : $0.hasPrefix("→") ? accent : nil) }
         } else {
             title = "Notifications \(state.log.count)"
-            lines = state.log.map { logLine($0, state) }
+            // The characteristic's name gets what room the pane has, so the value still shows when narrow.
+            let nameWidth = min(28, max(12, rect.width - 38))
+            lines = state.log.map { logLine($0, state, nameWidth: nameWidth) }
         }
         if state.logPaused || state.logScroll > 0 { title += state.logPaused ? " · PAUSED" : " · scrolled" }
         let inner = Box(title: title, isFocused: focused, glyphs: glyphs).render(into: &screen, in: rect)
@@ -314,7 +323,7 @@ public enum ExplorerView {
         }
     }
 
-    static func logLine(_ e: LogEntry, _ state: ExplorerState) -> Span {
+    static func logLine(_ e: LogEntry, _ state: ExplorerState, nameWidth: Int) -> Span {
         let who = state.devices[e.address].map(displayName) ?? e.address.description
         let what = e.uuid.map { uuidName($0) ?? $0.description } ?? "\(e.handle)"
         let kind = switch e.kind {
@@ -325,7 +334,7 @@ public enum ExplorerView {
         }
         let decoded = e.uuid.flatMap { decodeValue($0, e.value) }.map { Sanitizer.inert($0) + "  " } ?? ""
         let text = "\(clockTime(e.time, utcOffset: state.utcOffset)) \(kind) \(TextWidth.fitted(who, to: 12)) "
-            + "\(TextWidth.fitted(Sanitizer.inert(what), to: 22)) \(decoded)\(e.value.map(hexDigits).joined(separator: " "))"
+            + "\(TextWidth.fitted(Sanitizer.inert(what), to: nameWidth)) \(decoded)\(e.value.map(hexDigits).joined(separator: " "))"
         return Span(text, style: e.kind == .write ? accent : nil)
     }
 
