@@ -279,9 +279,16 @@ public final class BGAPIBackend: @unchecked Sendable {
         switch event {
         case let .received(bytes):
             let time = now()
-            var outputs: [BGAPIFrameDecoderOutput] = []
-            decoder.feed(bytes[...], at: time) { outputs.append($0) }
-            for output in outputs { process(output, at: time) }
+            // Decode in place from the framer's buffer (no payload copies), then act once it is done.
+            var decoded: [Result<BGAPIMessage, BGAPIDecodingError>] = []
+            var dropped: [BGAPIDiscardedBytes] = []
+            decoder.feed(bytes[...], at: time, frame: { header, payload in
+                decoded.append(Result { () throws(BGAPIDecodingError) in
+                    try BGAPIMessage(decoding: header, payload: payload, direction: .deviceToHost)
+                })
+            }, discarded: { dropped.append($0) })
+            for d in dropped { emit(.discarded(d)) }
+            for result in decoded { process(result, at: time) }
             rearm()
         case let .closed(error):
             guard running else { return }
@@ -295,11 +302,16 @@ public final class BGAPIBackend: @unchecked Sendable {
         case let .discarded(dropped):
             emit(.discarded(dropped))
         case let .packet(packet):
-            let message: BGAPIMessage
-            do { message = try BGAPIMessage(decoding: packet, direction: .deviceToHost) } catch {
-                emit(.malformed("\(error)"))
-                return
-            }
+            process(Result { () throws(BGAPIDecodingError) in try BGAPIMessage(decoding: packet, direction: .deviceToHost) },
+                    at: time)
+        }
+    }
+
+    private func process(_ decoded: Result<BGAPIMessage, BGAPIDecodingError>, at time: Duration) {
+        switch decoded {
+        case let .failure(error):
+            emit(.malformed("\(error)"))
+        case let .success(message):
             if traceTraffic { emit(.traffic(BGAPITrafficRecord(isOutgoing: false, message: message, time: time))) }
             apply(host.receive(message, at: time))
         }

@@ -20,13 +20,12 @@ let benchmarks: @Sendable () -> Void = {
             var index = 0
             while index < stream.count {
                 let end = min(stream.count, index + 64)
-                decoder.feedFrames(stream[index ..< end], at: .zero) { frame in
-                    guard case let .frame(header, payload) = frame else { return }
+                decoder.feed(stream[index ..< end], at: .zero, frame: { header, payload in
                     switch try? BGAPIMessage(decoding: header, payload: payload, direction: .deviceToHost) {
                     case .some: decoded += 1
                     case .none: break
                     }
-                }
+                }, discarded: { _ in })
                 index = end
             }
             precondition(decoded == packetCount)

@@ -144,11 +144,19 @@ public struct BGAPIFrameDecoder: Sendable {
     /// and no payload copy is made.
     public mutating func feedFrames(_ bytes: ArraySlice<UInt8>, at now: Duration,
                                     _ emit: (BGAPIFrame) -> Void) {
-        expireFrames(at: now, emit)
+        feed(bytes, at: now, frame: { emit(.frame($0, $1)) }, discarded: { emit(.discarded($0)) })
+    }
+
+    /// The fastest path: whole packets go to `frame` as a header and a slice of the decoder's buffer (valid
+    /// only during the call: decode it there), dropped bytes to `discarded`. Nothing is wrapped or copied.
+    public mutating func feed(_ bytes: ArraySlice<UInt8>, at now: Duration,
+                              frame: (BGAPIHeader, ArraySlice<UInt8>) -> Void,
+                              discarded: (BGAPIDiscardedBytes) -> Void) {
+        expireFrames(at: now, frame, discarded)
         guard !bytes.isEmpty else { return }
         buffer.append(contentsOf: bytes)
         lastByteTime = now
-        scan(final: false, emit)
+        scan(final: false, frame, discarded)
     }
 
     /// Discards a partial packet that has waited longer than the inter-byte timeout at `now`;
@@ -161,15 +169,16 @@ public struct BGAPIFrameDecoder: Sendable {
 
     /// Like ``expire(at:)``, handing outputs to `emit`.
     public mutating func expire(at now: Duration, _ emit: (BGAPIFrameDecoderOutput) -> Void) {
-        expireFrames(at: now) { emit($0.output) }
+        expireFrames(at: now, { emit(.packet(BGAPIPacket(header: $0, payload: Array($1)))) }, { emit(.discarded($0)) })
     }
 
-    private mutating func expireFrames(at now: Duration, _ emit: (BGAPIFrame) -> Void) {
+    private mutating func expireFrames(at now: Duration, _ frame: (BGAPIHeader, ArraySlice<UInt8>) -> Void,
+                                       _ discarded: (BGAPIDiscardedBytes) -> Void) {
         guard let last = lastByteTime, bufferedByteCount > 0,
               now - last > configuration.interByteTimeout else { return }
         pendingReason = .interByteTimeout
-        scan(final: true, emit)
-        flushDiscard(emit)
+        scan(final: true, frame, discarded)
+        flushDiscard(discarded)
     }
 
     /// When the next call to ``expire(at:)`` could discard something, or `nil` if nothing is pending.
@@ -187,16 +196,16 @@ public struct BGAPIFrameDecoder: Sendable {
 
     // MARK: - Scanning
 
-    private mutating func discardByte(_ reason: BGAPIDiscardedBytes.Reason, _ emit: (BGAPIFrame) -> Void) {
+    private mutating func discardByte(_ reason: BGAPIDiscardedBytes.Reason, _ emit: (BGAPIDiscardedBytes) -> Void) {
         if !pendingDiscard.isEmpty, pendingReason != reason { flushDiscard(emit) }
         pendingReason = reason
         pendingDiscard.append(buffer[start])
         start += 1
     }
 
-    private mutating func flushDiscard(_ emit: (BGAPIFrame) -> Void) {
+    private mutating func flushDiscard(_ emit: (BGAPIDiscardedBytes) -> Void) {
         guard !pendingDiscard.isEmpty else { return }
-        emit(.discarded(BGAPIDiscardedBytes(bytes: pendingDiscard, reason: pendingReason)))
+        emit(BGAPIDiscardedBytes(bytes: pendingDiscard, reason: pendingReason))
         pendingDiscard.removeAll(keepingCapacity: true)
     }
 
@@ -204,7 +213,8 @@ public struct BGAPIFrameDecoder: Sendable {
     @inline(__always) private func plausibleFirstByte(_ b0: UInt8) -> Bool { b0 & 0x78 == 0 }
 
     /// `final`: no more bytes will come for what is buffered (timeout), so an incomplete packet is garbage.
-    private mutating func scan(final: Bool, _ emit: (BGAPIFrame) -> Void) {
+    private mutating func scan(final: Bool, _ frame: (BGAPIHeader, ArraySlice<UInt8>) -> Void,
+                               _ emit: (BGAPIDiscardedBytes) -> Void) {
         let timeoutReason = final
         while start < buffer.count {
             let available = buffer.count - start
@@ -237,7 +247,7 @@ public struct BGAPIFrameDecoder: Sendable {
             }
             flushDiscard(emit)
             start += total
-            emit(.frame(header, buffer[payloadRange]))
+            frame(header, buffer[payloadRange])
         }
         if start == buffer.count {
             buffer.removeAll(keepingCapacity: true)

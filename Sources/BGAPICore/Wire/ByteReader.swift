@@ -68,7 +68,11 @@ public struct ByteReader: Sendable {
     /// Reads `count` raw bytes.
     public mutating func readBytes(_ count: Int, _ field: StaticString) throws(BGAPIDecodingError) -> [UInt8] {
         let i = try take(count, field: field)
-        return Array(bytes[i ..< i + count])
+        // Copy through a buffer pointer: slicing `bytes` would retain and release its storage per field.
+        return bytes.withUnsafeBufferPointer { buffer in
+            let base = i - bytes.startIndex
+            return Array(UnsafeBufferPointer(rebasing: buffer[base ..< base + count]))
+        }
     }
 
     /// Reads a `uint8array`: a one-byte length, then that many bytes; an overrunning length is an error.
