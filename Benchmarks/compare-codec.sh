@@ -12,6 +12,6 @@ trap 'rm -rf "$work"' EXIT
 cd "$here"
 swift build -c release --product write-mixed-stream 2>&1 | grep -E "error|warning:" && exit 1 || true
 "$(swift build -c release --show-bin-path)/write-mixed-stream" "$work/stream.bin" "$packets" >/dev/null
-"$python" "$here/pygatt_parser_bench.py" "$work/stream.bin" "$packets" 3 >"$work/pygatt.json"
+"$python" "$here/pygatt_parser_bench.py" "$work/stream.bin" "$packets" 5 >"$work/pygatt.json"
 swift package --allow-writing-to-package-directory benchmark --no-progress >"$work/swift.txt" 2>&1
 "$python" "$here/report_codec.py" "$packets" "$work/stream.bin" "$work/pygatt.json" "$work/swift.txt"

@@ -3,7 +3,7 @@
 receiver thread does) and BGLib.decode_packet for every completed packet.
 
 Usage: pygatt_parser_bench.py STREAM_FILE PACKETS [REPEATS]
-Prints one JSON object: seconds (best of REPEATS), packets_per_s, mb_per_s, decoded, errors.
+Prints one JSON object: seconds (best of REPEATS, default 5) and the median, packets/s for both, MB/s, decoded, errors.
 """
 import json
 import sys
@@ -29,15 +29,19 @@ def run(stream):
 
 def main():
     path, packets = sys.argv[1], int(sys.argv[2])
-    repeats = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    repeats = int(sys.argv[3]) if len(sys.argv) > 3 else 5
     stream = open(path, "rb").read()
-    best = None
+    times = []
     for _ in range(repeats):
         seconds, decoded, errors = run(stream)
-        best = seconds if best is None else min(best, seconds)
+        times.append(seconds)
+    times.sort()
+    best, median = times[0], times[len(times) // 2]
     print(json.dumps({
         "seconds": best,
+        "median_seconds": median,
         "packets_per_s": packets / best,
+        "median_packets_per_s": packets / median,
         "mb_per_s": len(stream) / best / 1e6,
         "bytes": len(stream),
         "decoded": decoded,
