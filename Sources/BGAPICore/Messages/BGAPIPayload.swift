@@ -184,10 +184,12 @@ extension BGAPIPayload {
 
     /// Decodes a whole payload, rejecting short, overrunning or over-long input.
     public init(payload: ArraySlice<UInt8>) throws(BGAPIDecodingError) {
-        var reader = ByteReader(payload)
         do {
-            try self.init(from: &reader)
-            try reader.expectEnd()
+            self = try ByteReader.withReader(payload) { (reader) throws(BGAPIDecodingError) -> Self in
+                let value = try Self(from: &reader)
+                try reader.expectEnd()
+                return value
+            }
         } catch {
             throw error.naming(Self.descriptor.name)
         }

@@ -154,9 +154,18 @@ public struct BGAPIFrameDecoder: Sendable {
                               discarded: (BGAPIDiscardedBytes) -> Void) {
         expireFrames(at: now, frame, discarded)
         guard !bytes.isEmpty else { return }
-        buffer.append(contentsOf: bytes)
         lastByteTime = now
-        scan(final: false, frame, discarded)
+        if start == buffer.count {
+            // Nothing carried over: frame straight from the caller's bytes and keep only an incomplete tail.
+            buffer.removeAll(keepingCapacity: true)
+            start = 0
+            var cursor = bytes.startIndex
+            scan(bytes, &cursor, final: false, frame, discarded)
+            if cursor < bytes.endIndex { buffer.append(contentsOf: bytes[cursor...]) }
+        } else {
+            buffer.append(contentsOf: bytes)
+            scanBuffer(final: false, frame, discarded)
+        }
     }
 
     /// Discards a partial packet that has waited longer than the inter-byte timeout at `now`;
@@ -177,7 +186,7 @@ public struct BGAPIFrameDecoder: Sendable {
         guard let last = lastByteTime, bufferedByteCount > 0,
               now - last > configuration.interByteTimeout else { return }
         pendingReason = .interByteTimeout
-        scan(final: true, frame, discarded)
+        scanBuffer(final: true, frame, discarded)
         flushDiscard(discarded)
     }
 
@@ -196,11 +205,11 @@ public struct BGAPIFrameDecoder: Sendable {
 
     // MARK: - Scanning
 
-    private mutating func discardByte(_ reason: BGAPIDiscardedBytes.Reason, _ emit: (BGAPIDiscardedBytes) -> Void) {
+    private mutating func discardByte(_ byte: UInt8, _ reason: BGAPIDiscardedBytes.Reason,
+                                      _ emit: (BGAPIDiscardedBytes) -> Void) {
         if !pendingDiscard.isEmpty, pendingReason != reason { flushDiscard(emit) }
         pendingReason = reason
-        pendingDiscard.append(buffer[start])
-        start += 1
+        pendingDiscard.append(byte)
     }
 
     private mutating func flushDiscard(_ emit: (BGAPIDiscardedBytes) -> Void) {
@@ -212,49 +221,65 @@ public struct BGAPIFrameDecoder: Sendable {
     /// Whether byte 0 alone can start a packet.
     @inline(__always) private func plausibleFirstByte(_ b0: UInt8) -> Bool { b0 & 0x78 == 0 }
 
-    /// `final`: no more bytes will come for what is buffered (timeout), so an incomplete packet is garbage.
-    private mutating func scan(final: Bool, _ frame: (BGAPIHeader, ArraySlice<UInt8>) -> Void,
-                               _ emit: (BGAPIDiscardedBytes) -> Void) {
-        let timeoutReason = final
-        while start < buffer.count {
-            let available = buffer.count - start
-            let b0 = buffer[start]
-            guard plausibleFirstByte(b0) else {
-                discardByte(timeoutReason ? .interByteTimeout : .implausibleHeader, emit)
-                continue
-            }
-            if available < BGAPIHeader.size {
-                if final { discardByte(.interByteTimeout, emit); continue }
-                break
-            }
-            let header = BGAPIHeader(b0, buffer[start + 1], buffer[start + 2], buffer[start + 3])
-            let layout = layouts.layout(for: header)
-            guard headerIsPlausible(header, layout) else {
-                discardByte(timeoutReason ? .interByteTimeout : .implausibleHeader, emit)
-                continue
-            }
-            let total = BGAPIHeader.size + header.payloadLength
-            if available < total {
-                if final { discardByte(.interByteTimeout, emit); continue }
-                break
-            }
-            let payloadRange = (start + BGAPIHeader.size) ..< (start + total)
-            // The trailing u8[] prefix must count exactly the bytes after it (lengths were checked above).
-            if configuration.validatesKnownLayouts, let layout, layout.hasArray,
-               Int(buffer[payloadRange.lowerBound + layout.fixedLength - 1]) != header.payloadLength - layout.fixedLength {
-                discardByte(timeoutReason ? .interByteTimeout : .malformedPayload, emit)
-                continue
-            }
-            flushDiscard(emit)
-            start += total
-            frame(header, buffer[payloadRange])
-        }
+    /// Scans what is buffered, then compacts the buffer.
+    private mutating func scanBuffer(final: Bool, _ frame: (BGAPIHeader, ArraySlice<UInt8>) -> Void,
+                                     _ emit: (BGAPIDiscardedBytes) -> Void) {
+        var cursor = start
+        scan(buffer[...], &cursor, final: final, frame, emit) // the slice ends before the buffer is changed
+        start = cursor
         if start == buffer.count {
             buffer.removeAll(keepingCapacity: true)
             start = 0
         } else if start > 4096 {
             buffer.removeSubrange(0 ..< start)
             start = 0
+        }
+    }
+
+    /// Frames `data` from `cursor`, which it leaves at the first byte of an incomplete packet (or the end).
+    /// `final`: no more bytes will come for what is buffered (timeout), so an incomplete packet is garbage.
+    private mutating func scan(_ data: ArraySlice<UInt8>, _ cursor: inout Int, final: Bool,
+                               _ frame: (BGAPIHeader, ArraySlice<UInt8>) -> Void,
+                               _ emit: (BGAPIDiscardedBytes) -> Void) {
+        let timeoutReason = final
+        let end = data.endIndex
+        var i = cursor
+        defer { cursor = i }
+        while i < end {
+            let available = end - i
+            let b0 = data[i]
+            guard plausibleFirstByte(b0) else {
+                discardByte(b0, timeoutReason ? .interByteTimeout : .implausibleHeader, emit)
+                i += 1
+                continue
+            }
+            if available < BGAPIHeader.size {
+                if final { discardByte(b0, .interByteTimeout, emit); i += 1; continue }
+                break
+            }
+            let header = BGAPIHeader(b0, data[i + 1], data[i + 2], data[i + 3])
+            let layout = layouts.layout(for: header)
+            guard headerIsPlausible(header, layout) else {
+                discardByte(b0, timeoutReason ? .interByteTimeout : .implausibleHeader, emit)
+                i += 1
+                continue
+            }
+            let total = BGAPIHeader.size + header.payloadLength
+            if available < total {
+                if final { discardByte(b0, .interByteTimeout, emit); i += 1; continue }
+                break
+            }
+            let payloadRange = (i + BGAPIHeader.size) ..< (i + total)
+            // The trailing u8[] prefix must count exactly the bytes after it (lengths were checked above).
+            if configuration.validatesKnownLayouts, let layout, layout.hasArray,
+               Int(data[payloadRange.lowerBound + layout.fixedLength - 1]) != header.payloadLength - layout.fixedLength {
+                discardByte(b0, timeoutReason ? .interByteTimeout : .malformedPayload, emit)
+                i += 1
+                continue
+            }
+            flushDiscard(emit)
+            i += total
+            frame(header, data[payloadRange])
         }
         if !final { flushDiscard(emit) }
     }

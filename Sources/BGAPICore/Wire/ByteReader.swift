@@ -1,22 +1,28 @@
 /// A cursor over a BGAPI payload that reads little-endian fields and reports, by name,
 /// the field that ran past the end instead of trapping. Reads a slice in place: no copy.
-public struct ByteReader: Sendable {
-    /// The bytes being read.
-    public let bytes: ArraySlice<UInt8>
-    /// Index (into `bytes`) of the next unread byte.
+public struct ByteReader {
+    /// The bytes being read; valid only inside ``withReader(_:_:)``, which lends them.
+    @usableFromInline let base: UnsafeBufferPointer<UInt8>
+    /// Index (from 0) of the next unread byte.
     public private(set) var offset: Int
 
-    /// Creates a reader positioned at the start of `bytes`.
-    public init(_ bytes: ArraySlice<UInt8>) {
-        self.bytes = bytes
-        offset = bytes.startIndex
+    @usableFromInline init(lending base: UnsafeBufferPointer<UInt8>) {
+        self.base = base
+        offset = 0
     }
 
-    /// Creates a reader over a whole array.
-    public init(_ bytes: [UInt8]) { self.init(bytes[...]) }
+    /// Reads `bytes` with a reader lent for the duration of `body`. Reading in place over a borrowed buffer
+    /// costs no reference counting per message, which the decode hot path notices.
+    public static func withReader<R>(_ bytes: ArraySlice<UInt8>,
+                                     _ body: (inout ByteReader) throws(BGAPIDecodingError) -> R) throws(BGAPIDecodingError) -> R {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(BGAPIDecodingError) -> R in
+            var reader = ByteReader(lending: buffer)
+            return try body(&reader)
+        }
+    }
 
     /// How many bytes are left to read.
-    @inlinable public var remaining: Int { bytes.endIndex - offset }
+    @inlinable public var remaining: Int { base.count - offset }
 
     @inline(__always)
     mutating func take(_ count: Int, field: StaticString) throws(BGAPIDecodingError) -> Int {
@@ -31,7 +37,7 @@ public struct ByteReader: Sendable {
     /// Reads one unsigned byte.
     @inline(__always)
     public mutating func readUInt8(_ field: StaticString) throws(BGAPIDecodingError) -> UInt8 {
-        bytes[try take(1, field: field)]
+        base[try take(1, field: field)]
     }
 
     /// Reads one signed byte (two's complement).
@@ -43,7 +49,7 @@ public struct ByteReader: Sendable {
     @inline(__always)
     public mutating func readUInt16(_ field: StaticString) throws(BGAPIDecodingError) -> UInt16 {
         let i = try take(2, field: field)
-        return UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8
+        return UInt16(base[i]) | UInt16(base[i + 1]) << 8
     }
 
     /// Reads a little-endian `int16`.
@@ -54,25 +60,21 @@ public struct ByteReader: Sendable {
     /// Reads a little-endian `uint32`.
     public mutating func readUInt32(_ field: StaticString) throws(BGAPIDecodingError) -> UInt32 {
         let i = try take(4, field: field)
-        return UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24
+        return UInt32(base[i]) | UInt32(base[i + 1]) << 8 | UInt32(base[i + 2]) << 16 | UInt32(base[i + 3]) << 24
     }
 
     /// Reads a little-endian 48-bit value (a Bluetooth address) without allocating.
     public mutating func readUInt48(_ field: StaticString) throws(BGAPIDecodingError) -> UInt64 {
         let i = try take(6, field: field)
         var value: UInt64 = 0
-        for k in 0 ..< 6 { value |= UInt64(bytes[i + k]) << (8 * UInt64(k)) }
+        for k in 0 ..< 6 { value |= UInt64(base[i + k]) << (8 * UInt64(k)) }
         return value
     }
 
     /// Reads `count` raw bytes.
     public mutating func readBytes(_ count: Int, _ field: StaticString) throws(BGAPIDecodingError) -> [UInt8] {
         let i = try take(count, field: field)
-        // Copy through a buffer pointer: slicing `bytes` would retain and release its storage per field.
-        return bytes.withUnsafeBufferPointer { buffer in
-            let base = i - bytes.startIndex
-            return Array(UnsafeBufferPointer(rebasing: buffer[base ..< base + count]))
-        }
+        return Array(UnsafeBufferPointer(rebasing: base[i ..< i + count]))
     }
 
     /// Reads a `uint8array`: a one-byte length, then that many bytes; an overrunning length is an error.
