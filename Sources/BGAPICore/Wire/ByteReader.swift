@@ -1,5 +1,5 @@
 /// A cursor over a BGAPI payload that reads little-endian fields and reports, by name,
-/// the field that ran past the end instead of trapping. Reads a slice in place: no copy.
+/// the field that ran past the end instead of trapping. Reads a buffer lent by `withReader(_:_:)`: no copy.
 public struct ByteReader {
     /// The bytes being read; valid only inside ``withReader(_:_:)``, which lends them.
     @usableFromInline let base: UnsafeBufferPointer<UInt8>
