@@ -40,7 +40,9 @@ let package = Package(
         .testTarget(name: "TUITests", dependencies: ["TUI"]),
         // The explorer's pure core: state, update (messages in, effects out), keymap, views.
         .target(name: "Explorer", dependencies: ["BGAPICore", "BluetoothNumbers", "TUI"]),
-        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "BGAPICore", "TUI", "BGAPI", "BGAPIEmulator"]),
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ExplorerRuntime", "BGAPICore", "TUI", "BGAPI", "BGAPIEmulator"]),
+        // Carries the explorer's effects out on the BGAPI library and turns backend events into messages.
+        .target(name: "ExplorerRuntime", dependencies: ["Explorer", "BGAPI"]),
         // libncursesw and the macros Swift cannot import, as inline functions.
         .systemLibrary(name: "CNCursesw"),
         // The only module that touches curses: presents Screens, reads keys.
@@ -49,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "blex",
             dependencies: [
-                "BGAPI", "BGAPIEmulator", "Explorer", "TUI", "TUICurses",
+                "BGAPI", "BGAPIEmulator", "Explorer", "ExplorerRuntime", "TUI", "TUICurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

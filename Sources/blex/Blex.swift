@@ -2,6 +2,7 @@ import ArgumentParser
 import BGAPI
 import Dispatch
 import Explorer
+import ExplorerRuntime
 import Foundation
 import TUI
 

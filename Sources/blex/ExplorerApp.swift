@@ -1,6 +1,7 @@
 import BGAPI
 import Dispatch
 import Explorer
+import ExplorerRuntime
 import Foundation
 import TUI
 import TUICurses

@@ -2,12 +2,13 @@ import BGAPI
 import BGAPIEmulator
 import Dispatch
 import Explorer
+import ExplorerRuntime
 import Foundation
 import Synchronization
 import Testing
 import TUI
 
-/// Messages from the backend and the effect runner, waiting for the test thread to apply them.
+/// Messages from the backend and blex's effect runner, waiting for the test thread to apply them.
 final class Inbox: Sendable {
     private let messages = Mutex<[Message]>([])
     private let arrived = DispatchSemaphore(value: 0)
@@ -23,104 +24,15 @@ final class Inbox: Sendable {
     func wait(until deadline: DispatchTime) -> Bool { arrived.wait(timeout: deadline) == .success }
 }
 
-/// A small stand-in for blex's EffectRunner: carries effects out on the BGAPI library off the test thread and
-/// reports back as messages. Backend events map to messages the same way.
-final class TestEffectRunner: Sendable {
-    let backend: BGAPIBackend
-    let inbox: Inbox
-    private let worker = DispatchQueue(label: "explorer-tests.effects", attributes: .concurrent)
-    private let devices = Mutex<[BluetoothAddress: BGAPIDevice]>([:])
-
-    init(backend: BGAPIBackend, inbox: Inbox) {
-        self.backend = backend
-        self.inbox = inbox
-    }
-
-    static func now() -> Timestamp { Date().timeIntervalSince1970 }
-
-    static func message(for event: BGAPIBackendEvent) -> Message? {
-        switch event {
-        case let .advertisement(report): .advertisement(report, now())
-        case let .notification(address, handle, value, isIndication): .notified(address, handle, value, indication: isIndication, now())
-        case let .disconnected(address, _, reason): .disconnected(address, reason: "\(reason)")
-        case let .passkeyRequested(address): .passkeyRequested(address)
-        case let .passkeyDisplayed(address, passkey): .passkeyDisplayed(address, passkey)
-        case let .portClosed(why): .failed(nil, "dongle gone (\(why))")
-        case let .traffic(record): .traffic("\(record.isOutgoing ? "→" : "←") \(record.message)")
-        case let .malformed(why): .traffic("! \(why)")
-        case let .discarded(dropped): .traffic("! \(dropped)")
-        case .bonded, .other: nil
-        }
-    }
-
-    func run(_ effect: Effect) { worker.async { self.execute(effect) } }
-
-    private func device(_ address: BluetoothAddress) throws(BGAPIError) -> BGAPIDevice {
-        guard let d = devices.withLock({ $0[address] }), d.isConnected else { throw .notConnected }
-        return d
-    }
-
-    private func attempt(_ address: BluetoothAddress?, _ body: () throws(BGAPIError) -> Void) {
-        do { try body() } catch { inbox.post(.failed(address, "\(address.map { "\($0): " } ?? "")\(error)")) }
-    }
-
-    private func execute(_ effect: Effect) {
-        let send = inbox.post
-        switch effect {
-        case .startScan:
-            attempt(nil) { () throws(BGAPIError) in try backend.startScanning(active: true, discoverMode: .observation) }
-        case .stopScan:
-            attempt(nil) { () throws(BGAPIError) in try backend.stopScanning() }
-        case let .connect(address, type):
-            attempt(address) { () throws(BGAPIError) in
-                try? backend.stopScanning()
-                defer { try? backend.startScanning(active: true, discoverMode: .observation) }
-                let d = try backend.connect(address: address, timeout: .seconds(10), addressType: type)
-                devices.withLock { $0[address] = d }
-                send(.connected(address, parameters: "latency \(d.parameters.latency)", encrypted: d.isEncrypted))
-                send(.discovered(address, try d.discoverServices()))
-            }
-        case let .disconnect(address):
-            attempt(address) { () throws(BGAPIError) in try device(address).disconnect() }
-        case let .read(address, handle):
-            attempt(address) { () throws(BGAPIError) in send(.read(address, handle, try device(address).readHandle(handle), Self.now())) }
-        case let .write(address, handle, bytes, withResponse):
-            attempt(address) { () throws(BGAPIError) in
-                try device(address).writeHandle(handle, bytes, withResponse: withResponse)
-                send(.wrote(address, handle, bytes, Self.now()))
-            }
-        case let .subscribe(address, handle, indication, enable):
-            attempt(address) { () throws(BGAPIError) in
-                let d = try device(address)
-                if enable { try d.subscribeHandle(handle, indication: indication) } else { try d.unsubscribeHandle(handle) }
-                send(.subscribed(address, handle, indication: enable ? indication : nil))
-            }
-        case let .readRSSI(address):
-            attempt(address) { () throws(BGAPIError) in send(.rssi(address, try device(address).rssi())) }
-        case let .bond(address):
-            attempt(address) { () throws(BGAPIError) in
-                try device(address).bond(permanent: false)
-                send(.bonded(address))
-            }
-        case let .enterPasskey(address, passkey):
-            attempt(address) { () throws(BGAPIError) in try device(address).enterPasskey(passkey) }
-        case .export, .traceTraffic:
-            break
-        case .quit:
-            for d in devices.withLock({ Array($0.values) }) { try? d.disconnect(timeout: .seconds(2)) }
-        }
-    }
-}
-
 /// The explorer's loop, driven by the test: state lives on the test thread, messages are applied in order.
 final class Session {
     var state = ExplorerState()
     let inbox: Inbox
-    let runner: TestEffectRunner
+    let runner: EffectRunner
 
-    init(runner: TestEffectRunner) {
+    init(runner: EffectRunner, inbox: Inbox) {
         self.runner = runner
-        inbox = runner.inbox
+        self.inbox = inbox
     }
 
     func apply(_ message: Message) { for e in update(&state, message) { runner.run(e) } }
@@ -176,14 +88,15 @@ final class Session {
         }
         let backend = BGAPIBackend(port: port)
         let inbox = Inbox()
-        backend.setEventHandler { event in if let m = TestEffectRunner.message(for: event) { inbox.post(m) } }
+        backend.setEventHandler { event in if let m = EffectRunner.message(for: event) { inbox.post(m) } }
         try backend.start(reset: true, delayAfterReset: .milliseconds(10))
         defer {
             backend.setEventHandler(nil)
             backend.stop()
             emulator.stop()
         }
-        let session = Session(runner: TestEffectRunner(backend: backend, inbox: inbox))
+        // blex's own effect runner, reporting into the test's inbox instead of the main queue.
+        let session = Session(runner: EffectRunner(backend: backend) { inbox.post($0) }, inbox: inbox)
         session.state.simulated = true
         session.state.portName = "virtual BLED112 (demo)"
         session.apply(.resize(width: 120, height: 40))

@@ -8,20 +8,21 @@ import Synchronization
 ///
 /// Calls run on a concurrent worker queue: the library serialises commands itself and runs one GATT
 /// procedure per link, so a slow device never holds up another one or the screen.
-final class EffectRunner: Sendable {
-    let backend: BGAPIBackend
+public final class EffectRunner: Sendable {
+    /// The library the effects run on.
+    public let backend: BGAPIBackend
     private let worker = DispatchQueue(label: "blex.effects", attributes: .concurrent)
     private let send: @Sendable (Message) -> Void
     private let devices = Mutex<[BluetoothAddress: BGAPIDevice]>([:])
 
     /// `send` delivers a message to the UI (it hops to the main queue itself).
-    init(backend: BGAPIBackend, send: @escaping @Sendable (Message) -> Void) {
+    public init(backend: BGAPIBackend, send: @escaping @Sendable (Message) -> Void) {
         self.backend = backend
         self.send = send
     }
 
     /// The backend's events, as messages.
-    static func message(for event: BGAPIBackendEvent) -> Message? {
+    public static func message(for event: BGAPIBackendEvent) -> Message? {
         let now = Date().timeIntervalSince1970
         switch event {
         case let .advertisement(report): return .advertisement(report, now)
@@ -39,7 +40,8 @@ final class EffectRunner: Sendable {
         }
     }
 
-    func run(_ effect: Effect, then: (@Sendable () -> Void)? = nil) {
+    /// Runs `effect` off the caller's thread; `then` runs after it, on the worker.
+    public func run(_ effect: Effect, then: (@Sendable () -> Void)? = nil) {
         worker.async { [self] in
             execute(effect)
             then?()
@@ -131,7 +133,7 @@ final class EffectRunner: Sendable {
     }
 
     /// Creates `path` and writes `contents`; an existing file is never replaced.
-    static func writeNew(path: String, contents: String) throws {
+    public static func writeNew(path: String, contents: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else {
             let code = errno
