@@ -329,3 +329,21 @@ import Testing
         }
     }
 }
+
+/// The async bridge: the same calls from a task.
+struct AsyncBridgeTests {
+    @Test func callsRunFromATaskAndErrorsStayTyped() async throws {
+        let dongle = try VirtualDongle()
+        let backend = try dongle.startedBackend()
+        defer { backend.stop() }
+        let device = try await backend.perform { try $0.connect(address: Demo.hrm) }
+        let location = try await backend.perform { _ in try device.read(BluetoothUUID(0x2A38)) }
+        #expect(location == [1])
+        do {
+            _ = try await backend.perform { _ in try device.write(BluetoothUUID(0x2A38), [2]) }
+            Issue.record("the write should have been refused")
+        } catch {
+            #expect(error == .att(.writeNotPermitted))
+        }
+    }
+}
