@@ -113,6 +113,8 @@ public final class EffectRunner: Sendable {
             }
         case let .enterPasskey(address, passkey):
             attempt(address) { () throws(BGAPIError) in try device(address)?.enterPasskey(passkey) }
+        case let .pollRSSI(address):
+            if let d = device(address), let rssi = try? d.rssi() { send(.rssi(address, rssi)) }
         case let .readRSSI(address):
             attempt(address) { () throws(BGAPIError) in
                 guard let d = device(address) else { throw .notConnected }

@@ -56,3 +56,20 @@ struct RegressionTests {
         #expect(press(&s, .enter).isEmpty)
     }
 }
+
+/// A connected device stops advertising; its RSSI keeps coming from the link.
+struct LinkRSSITests {
+    @Test func readyLinksArePolledEveryTwoSecondsAndFeedTheSparkline() {
+        var s = connectedState()
+        let t = s.now + 10
+        #expect(send(&s, .tick(t)) == [.pollRSSI(hrmAddress)])
+        #expect(send(&s, .tick(t + 1)).isEmpty, "not again within 2 s")
+        s.connections[hrmAddress]?.busy = "reading"
+        #expect(send(&s, .tick(t + 2)).isEmpty, "a busy link is left alone")
+        s.connections[hrmAddress]?.busy = nil
+        #expect(send(&s, .tick(t + 4)) == [.pollRSSI(hrmAddress)])
+        send(&s, .rssi(hrmAddress, -44))
+        #expect(s.devices[hrmAddress]?.rssi == -44)
+        #expect(s.devices[hrmAddress]?.history.samples.last == -44)
+    }
+}

@@ -320,6 +320,8 @@ public struct ExplorerState: Hashable, Sendable {
     public var width = 80, height = 24
     /// Use ASCII instead of Unicode line and block characters.
     public var ascii = false
+    /// When the connected devices' RSSI was last polled.
+    public var lastRSSIPoll: Timestamp = 0
     /// Spinner phase, advanced by ticks.
     public var spinner = 0
     /// Set by `q` when no connection is open (or confirmed): the app exits.

@@ -65,6 +65,8 @@ public enum Effect: Hashable, Sendable {
     case enterPasskey(BluetoothAddress, UInt32)
     /// Read the link's RSSI.
     case readRSSI(BluetoothAddress)
+    /// Read the link's RSSI for the sparkline; a failure is not worth reporting.
+    case pollRSSI(BluetoothAddress)
     /// Write the log to `path` (JSONL, or CSV for a `.csv` name), never over an existing file.
     case export(path: String, contents: String, count: Int)
     /// Turn the traffic feed on or off.

@@ -15,7 +15,11 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
         for address in state.devices.keys { state.devices[address]!.history.advance(to: second) }
         if state.notice != nil, time - state.noticeTime > 6 { state.notice = nil }
         if state.hideStale { keepSelectionVisible(&state) }
-        return []
+        // A connected device stops advertising: its sparkline goes on with the link's RSSI, every 2 s.
+        guard time - state.lastRSSIPoll >= 2 else { return [] }
+        state.lastRSSIPoll = time
+        return state.connections.values.filter { $0.state == .ready && $0.busy == nil }
+            .map(\.address).sorted().map { Effect.pollRSSI($0) }
     case let .resize(width, height):
         state.width = max(0, width)
         state.height = max(0, height)
@@ -75,6 +79,10 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
     case let .rssi(address, rssi):
         state.connections[address]?.rssi = rssi
         state.connections[address]?.busy = nil
+        if state.devices[address] != nil {
+            state.devices[address]!.rssi = rssi
+            state.devices[address]!.history.add(rssi, at: state.now)
+        }
         return []
     case let .bonded(address):
         state.connections[address]?.encrypted = true
