@@ -244,19 +244,8 @@ final class Counter: @unchecked Sendable {
     var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
 
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        default:
-            if scalar.value < 0x20 || (0x7F ... 0x9F).contains(scalar.value) { out += String(format: "\\u%04X", scalar.value) }
-            else { out.unicodeScalars.append(scalar) }
-        }
-    }
-    return out + "\""
-}
+/// JSON string literals for `--json` output: the same escaping as the explorer's log export.
+func jsonString(_ s: String) -> String { LogExport.jsonString(s) }
 
 extension String {
     func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }

@@ -27,7 +27,8 @@ public enum LogExport {
         return out
     }
 
-    static func jsonString(_ s: String) -> String {
+    /// `s` as a JSON string literal, control characters escaped (shared with blex's `--json` output).
+    public static func jsonString(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
