@@ -20,6 +20,10 @@ fi
 BLEX_INTEROP_PYTHON="$(bash Tests/Interop/setup.sh | tail -n 1)"
 export BLEX_INTEROP_PYTHON
 
+# Generated code must match its generators (messages from messages.api, SIG names from data/).
+python3 Sources/BGAPICore/Messages/codegen/generate.py --check
+python3 Sources/BluetoothNumbers/codegen/generate.py --check
+
 swift build --build-tests
 swift test --skip-build
 

@@ -170,7 +170,15 @@ public protocol BGAPICommandPayload: BGAPIPayload {
 }
 
 /// A device→host response to a command.
-public protocol BGAPIResponsePayload: BGAPIPayload {}
+public protocol BGAPIResponsePayload: BGAPIPayload {
+    /// The `result` field when the response has one: how the host learns whether a command was accepted.
+    var resultCode: BGAPIErrorCode? { get }
+}
+
+extension BGAPIResponsePayload {
+    /// Responses without a `result` field report none.
+    public var resultCode: BGAPIErrorCode? { nil }
+}
 
 /// A device→host event.
 public protocol BGAPIEventPayload: BGAPIPayload {}
