@@ -30,7 +30,7 @@ let package = Package(
             exclude: ["Messages/codegen"]
         ),
         // Moves bytes (serial port, pty, in-memory loopback) and finds dongles; knows no protocol.
-        .target(name: "BGAPITransport", dependencies: ["CBGAPITransport"]),
+        .target(name: "BGAPITransport", dependencies: ["BGAPICore", "CBGAPITransport"]),
         // The C calls Swift's Glibc module does not expose (posix_openpt and friends).
         .target(name: "CBGAPITransport"),
         // The public host library: pygatt's BGAPIBackend and BGAPIBLEDevice, on the sans-IO host in BGAPICore/Host.
@@ -69,7 +69,7 @@ let package = Package(
         // Test doubles shipped as a product: frame-decoder verifier, captured vectors.
         .target(
             name: "BGAPITestSupport",
-            dependencies: ["BGAPICore"]
+            dependencies: ["BGAPICore", "BGAPITransport"]
         ),
         .testTarget(
             name: "BGAPICoreTests",
@@ -85,7 +85,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BGAPITests",
-            dependencies: ["BGAPI", "BGAPICore", "BGAPITransport", "BGAPIEmulator"]
+            dependencies: ["BGAPI", "BGAPICore", "BGAPITransport", "BGAPIEmulator", "BGAPITestSupport"]
         ),
         .testTarget(
             name: "BGAPIEmulatorTests",

@@ -29,4 +29,4 @@ swift test --skip-build
 
 # The host library under ThreadSanitizer: its queues, locks and callbacks, against the emulator on a pty.
 swift build --build-tests --sanitize=thread --scratch-path .build-tsan
-swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter "BGAPITests|HostStateMachineTests"
+swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter "BGAPITests|HostStateMachineTests|HostLinkLifecycleTests|HostProcedureTests"

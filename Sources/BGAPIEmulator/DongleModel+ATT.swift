@@ -18,7 +18,15 @@ extension DongleModel {
         var events = body(&self, h)
         if let injected = peripherals[p].pendingATTError {
             peripherals[p].pendingATTError = nil
-            events = [.event(.attClientProcedureCompleted(.init(connection: connection, result: injected, chrHandle: AttributeHandle(0))))]
+            // The error ends the procedure for the handle it was for (Reference §4.5: procedure_completed(h, 0x04xx, handle)).
+            let handle = events.lazy.compactMap { message -> AttributeHandle? in
+                switch message {
+                case let .event(.attClientAttributeValue(e)): e.attHandle
+                case let .event(.attClientProcedureCompleted(e)): e.chrHandle
+                default: nil
+                }
+            }.first ?? AttributeHandle(0)
+            events = [.event(.attClientProcedureCompleted(.init(connection: connection, result: injected, chrHandle: handle)))]
         }
         var t = now
         for event in events {

@@ -36,7 +36,9 @@ public final class EffectRunner: Sendable {
             return .traffic("\(record.isOutgoing ? "→" : "←") \(record.message)")
         case let .malformed(why): return .traffic("! \(why)")
         case let .discarded(dropped): return .traffic("! \(dropped)")
-        case .bonded, .other: return nil
+        case .dongleReset: return .failed(nil, "the dongle reset: every link was closed")
+        case let .reconnectFailed(address, error): return .failed(address, "reconnect failed: \(error)")
+        case .bonded, .other, .connected, .reconnected: return nil
         }
     }
 

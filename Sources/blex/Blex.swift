@@ -66,14 +66,14 @@ struct Scan: ParsableCommand {
         defer { d.backend.stop() }
         let results = try d.backend.scan(timeout: .milliseconds(Int64(timeout * 1000)), active: !passive)
         for r in results.sorted(by: { $0.rssi > $1.rssi }) {
-            let company = r.reports.lazy.compactMap { $0.data.manufacturerData.first?.companyID }.first
-            let services = Array(Set(r.reports.flatMap { $0.data.serviceUUIDs.map(\.description) })).sorted()
+            let company = r.latestByPacketType.values.lazy.compactMap { $0.data.manufacturerData.first?.companyID }.first
+            let services = Array(Set(r.latestByPacketType.values.flatMap { $0.data.serviceUUIDs.map(\.description) })).sorted()
             if json {
                 let fields: [(String, String)] = [
                     ("address", jsonString(r.address.description)),
                     ("addressType", jsonString(r.addressType == .random ? "random" : "public")),
                     ("name", r.name.map(jsonString) ?? "null"), ("rssi", String(r.rssi)),
-                    ("connectable", String(r.isConnectable)), ("packets", String(r.reports.count)),
+                    ("connectable", String(r.isConnectable)), ("packets", String(r.packetCount)),
                     ("company", company.map { String($0) } ?? "null"),
                     ("manufacturer", company.flatMap(companyName).map(jsonString) ?? "null"),
                     ("services", "[" + services.map(jsonString).joined(separator: ",") + "]"),

@@ -184,7 +184,10 @@ extension BGAPIResponsePayload {
 public protocol BGAPIEventPayload: BGAPIPayload {}
 
 /// The "response" of `system_reset`, `system_delay_reset` and `dfu_reset`: the dongle sends none.
-public struct NoResponse: Sendable, Hashable {}
+public struct NoResponse: Sendable, Hashable {
+    /// The empty answer.
+    public init() {}
+}
 
 extension BGAPIPayload {
     /// The message type bit this payload travels with.
