@@ -25,6 +25,12 @@ struct BLED112Emulator: ParsableCommand {
     @Option(name: .long, help: "Also create a symlink to the pty at this path (replaced on unplug faults).")
     var link: String?
 
+    @Flag(name: .long, help: """
+        Behave as a BLE112/BLE113 on a UART: a reset keeps the port and sends system_boot. By default the \
+        emulator is a BLED112, which drops off USB on a reset and comes back on a new pty (--link follows it).
+        """)
+    var uart = false
+
     @Flag(name: .long, help: "Procedures take no simulated time (tests, benchmarks).")
     var fast = false
 
@@ -39,10 +45,11 @@ struct BLED112Emulator: ParsableCommand {
             print(Scenario.demoJSON)
             return
         }
-        let world: Scenario
+        var world: Scenario
         do { world = try Scenario.load(scenario) } catch {
             throw ValidationError("cannot load scenario '\(scenario)': \(error)")
         }
+        if uart { world.dongle.transport = .uart }
         let stored: DonglePersistentState
         do { stored = try state.map(DonglePersistentState.load(path:)) ?? DonglePersistentState() } catch {
             throw ValidationError("\(error)")
@@ -93,7 +100,8 @@ struct BLED112Emulator: ParsableCommand {
     }
 }
 
-/// Creates ptys (a new one after each unplug, as a re-plugged dongle gets a new name) and the symlink.
+/// Creates ptys (a new one after each unplug or USB reset, as a re-enumerated dongle may get a new name) and
+/// the symlink, which points at the current one and is absent while the dongle is off the bus.
 final class PortKeeper: @unchecked Sendable {
     // @unchecked: `current` is only touched on the main queue and in `open()` before dispatchMain.
     private let link: String?

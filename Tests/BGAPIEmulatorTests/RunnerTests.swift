@@ -95,7 +95,7 @@ final class TestHost: Sendable {
         r.unplugged = { after in asked.withLock { $0 = after } }
         r.serve(pty.master)
         let host = TestHost(try SerialPort.open(path: pty.slavePath))
-        r.inject(.init(at: 0, kind: "unplug", seconds: 0.5))
+        r.inject(Scenario.Fault(at: 0, kind: .unplug, seconds: 0.5))
         #expect(host.waitClosed(), "the host must see the dongle vanish")
         #expect(asked.withLock { $0 } == .milliseconds(500))
         // Re-plugged as a new port: the dongle answers there, bonds intact.
