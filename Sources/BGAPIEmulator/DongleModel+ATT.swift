@@ -239,7 +239,7 @@ extension DongleModel {
     }
 
     /// An indication to send now, or nil while an earlier one awaits its confirmation (a server has one
-    /// outstanding indication per client, Core spec Vol 3 Part F §3.4.7.2). With manual confirmation
+    /// outstanding indication per client, Core spec Vol 3 Part F §3.3.2). With manual confirmation
     /// (reference §3.2, type 5) the host must answer with `attclient_indicate_confirm` within the 30 s ATT
     /// timeout (Core spec Vol 3 Part F §3.3.3) or the peer drops the link; otherwise the stack confirms it (type 2).
     mutating func indication(_ link: UInt8, _ handle: AttributeHandle, _ value: [UInt8]) -> BGAPIMessage? {

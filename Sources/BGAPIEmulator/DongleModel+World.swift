@@ -224,7 +224,8 @@ extension DongleModel {
         guard let passkey = p.spec.passkey else {
             if mitmRequired {
                 // The host asked for MITM protection (sm_set_parameters), but a device without a passkey can
-                // only do Just Works: pairing fails with "authentication requirements" (0x0303).
+                // only do Just Works: pairing fails with "authentication requirements" (0x0303, reference §3.1;
+                // Core Vol 3 Part H §2.3.5.1 method selection).
                 enqueue(at: now + timing.pairing, .emit(.event(.smBondingFail(.init(handle: conn, result: .authenticationRequirements))),
                                                        link: handle, epoch: link.epoch))
                 return
