@@ -266,7 +266,9 @@ extension DongleModel {
         // A fresh subscription gets a new stream; the old one (if any) stops at its next tick.
         sequence += 1
         links[link]?.streams[c] = sequence
-        enqueue(at: now + interval, .notify(link: link, characteristic: c, epoch: sequence))
+        // Not before the link exists (a bonded server resumes its notifications on a new link).
+        let start = max(now, links[link]?.anchor ?? now)
+        enqueue(at: start + interval, .notify(link: link, characteristic: c, epoch: sequence))
     }
 
     mutating func notify(_ link: UInt8, _ c: Int, epoch: UInt64, into out: inout [DongleOutput]) {

@@ -15,9 +15,9 @@ extension DongleModel {
             // v1.5+: USB goes first, the reset follows after delay_ms (reference Class 0 `delay_reset`).
             resetDongle(dfu: c.dfu, delay: .milliseconds(Int64(c.delayMilliseconds)), into: &out)
             return nil
-        case .dfuReset:
-            // In normal mode `dfu_reset(0)` reboots like `system_reset(0)` (reference §5.2 vector 9).
-            resetDongle(dfu: false, delay: .zero, into: &out)
+        case let .dfuReset(c):
+            // `dfu_reset(0)` reboots like `system_reset(0)` (reference §4.7, §5.2 vector 9); `dfu_reset(1)` into DFU.
+            resetDongle(dfu: c.dfu, delay: .zero, into: &out)
             return nil
         case .systemHello: return .systemHello(.init())
         case .systemAddressGet: return .systemAddressGet(.init(address: dongleAddress))
