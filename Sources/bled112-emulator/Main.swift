@@ -25,6 +25,12 @@ struct BLED112Emulator: ParsableCommand {
     @Option(name: .long, help: "Also create a symlink to the pty at this path (replaced on unplug faults).")
     var link: String?
 
+    @Flag(name: .long, help: """
+        Behave as a BLE112/BLE113 on a UART: a reset keeps the port and sends system_boot. By default the \
+        emulator is a BLED112, which drops off USB on a reset and comes back on a new pty (--link follows it).
+        """)
+    var uart = false
+
     @Flag(name: .long, help: "Procedures take no simulated time (tests, benchmarks).")
     var fast = false
 
@@ -39,10 +45,11 @@ struct BLED112Emulator: ParsableCommand {
             print(Scenario.demoJSON)
             return
         }
-        let world: Scenario
+        var world: Scenario
         do { world = try Scenario.load(scenario) } catch {
             throw ValidationError("cannot load scenario '\(scenario)': \(error)")
         }
+        if uart { world.dongle.transport = .uart }
         let stored: DonglePersistentState
         do { stored = try state.map(DonglePersistentState.load(path:)) ?? DonglePersistentState() } catch {
             throw ValidationError("\(error)")
@@ -70,64 +77,22 @@ struct BLED112Emulator: ParsableCommand {
                 do { try snapshot.save(path: state) } catch { traffic.error("cannot save state to \(state): \(error)") }
             }
         }
-        let ports = PortKeeper(link: link)
-        runner.unplugged = { after in
-            ports.unplug(after: after) { runner.serve($0) }
-        }
-        let first = try ports.open()
-        printLine(first.slavePath)
-        runner.serve(first.master)
+        // A new pty after each unplug or USB reset, its path printed, the --link re-pointed.
+        let ports = EmulatorPort(link: link)
+        try ports.attach(runner) { printLine($0) }
 
         let signals = [SIGINT, SIGTERM].map { signo -> DispatchSourceSignal in
             signal(signo, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signo, queue: .main)
             source.setEventHandler {
                 runner.stop()
-                ports.closeAll()
+                ports.close()
                 Foundation.exit(0)
             }
             source.resume()
             return source
         }
         withExtendedLifetime(signals) { dispatchMain() }
-    }
-}
-
-/// Creates ptys (a new one after each unplug, as a re-plugged dongle gets a new name) and the symlink.
-final class PortKeeper: @unchecked Sendable {
-    // @unchecked: `current` is only touched on the main queue and in `open()` before dispatchMain.
-    private let link: String?
-    private var current: PseudoTerminal?
-
-    init(link: String?) { self.link = link }
-
-    func open() throws -> PseudoTerminal {
-        let pty = try PseudoTerminal()
-        current = pty
-        if let link {
-            try? FileManager.default.removeItem(atPath: link)
-            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: pty.slavePath)
-        }
-        return pty
-    }
-
-    func unplug(after: Duration, replug: @escaping @Sendable (FileDescriptorTransport) -> Void) {
-        DispatchQueue.main.async {
-            self.current?.close()
-            self.current = nil
-            if let link = self.link { try? FileManager.default.removeItem(atPath: link) }
-            let nanos = after.components.seconds * 1_000_000_000 + after.components.attoseconds / 1_000_000_000
-            DispatchQueue.main.asyncAfter(deadline: .now() + .nanoseconds(Int(nanos))) {
-                guard let pty = try? self.open() else { return }
-                printLine(pty.slavePath)
-                replug(pty.master)
-            }
-        }
-    }
-
-    func closeAll() {
-        current?.close()
-        if let link { try? FileManager.default.removeItem(atPath: link) }
     }
 }
 
