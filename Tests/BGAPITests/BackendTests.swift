@@ -99,7 +99,7 @@ import Testing
         let hrm = try backend.connect(address: Demo.hrm)
         #expect(throws: BGAPIError.att(.writeNotPermitted)) { try hrm.write(BluetoothUUID(0x2A38), [1]) }
         #expect(throws: BGAPIError.att(.readNotPermitted)) { try hrm.read(BluetoothUUID(0x2A39)) }
-        dongle.inject("attError", peripheral: "hrm", code: 0x0480)
+        dongle.inject(.attError, peripheral: "hrm", code: 0x0480)
         #expect(throws: BGAPIError.att(BGAPIErrorCode(rawValue: 0x0480))) { try hrm.read(BluetoothUUID(0x2A38)) }
         #expect(try hrm.read(BluetoothUUID(0x2A38)) == [1])
     }
@@ -152,7 +152,7 @@ import Testing
         let notified = Recorder<Int>()
         try device.subscribe(BluetoothUUID(0xFFE1)) { _, _ in notified.add(0) }
         #expect(notified.wait(for: 20, within: 5))
-        dongle.inject("dropResponse")
+        dongle.inject(.dropResponse)
         let started = ContinuousClock.now
         #expect(throws: BGAPIError.timeout(operation: "read", after: .milliseconds(500))) {
             _ = try device.readHandle(device.handle(for: BluetoothUUID(0xFFE2)), timeout: .milliseconds(500))
@@ -173,7 +173,7 @@ import Testing
         let hrm = try backend.connect(address: Demo.hrm)
         let reasons = Recorder<LinkLoss>()
         hrm.onDisconnect { reasons.add($0) }
-        dongle.inject("disconnect", peripheral: "hrm", code: 0x0213)
+        dongle.inject(.disconnect, peripheral: "hrm", code: 0x0213)
         #expect(reasons.wait(for: 1, within: 5))
         #expect(reasons.all == [.disconnected(.remoteUserTerminatedConnection)])
         #expect(!hrm.isConnected && hrm.disconnectReason == .disconnected(.remoteUserTerminatedConnection))
@@ -190,7 +190,7 @@ import Testing
         defer { backend.stop() }
         let thermo = try backend.connect(address: Demo.thermo)
         DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(100)) {
-            dongle.inject("disconnect", peripheral: "thermo", code: 0x0208)
+            dongle.inject(.disconnect, peripheral: "thermo", code: 0x0208)
         }
         #expect(throws: BGAPIError.disconnected(reason: .connectionTimeout)) { try thermo.discoverServices() }
     }
@@ -290,10 +290,10 @@ import Testing
         let discarded = Recorder<Int>()
         backend.setEventHandler { if case let .discarded(d) = $0 { discarded.add(d.bytes.count) } }
         backend.commandTimeout = .milliseconds(300)
-        dongle.inject("dropResponse")
+        dongle.inject(.dropResponse)
         #expect(throws: BGAPIError.timeout(operation: "system_address_get", after: .milliseconds(300))) { try backend.macAddress() }
         #expect(try backend.macAddress() == BluetoothAddress("00:07:80:B1:E0:01")!)
-        dongle.inject("garble", seconds: nil)
+        dongle.inject(.garble, seconds: nil)
         #expect(discarded.wait(for: 1, within: 3))
         #expect(try backend.macAddress() == BluetoothAddress("00:07:80:B1:E0:01")!)
     }
@@ -304,15 +304,15 @@ import Testing
         let closed = Recorder<String>()
         backend.setEventHandler { if case let .portClosed(why) = $0 { closed.add(why) } }
         let hrm = try backend.connect(address: Demo.hrm)
-        dongle.inject("delayResponse", seconds: 5)
-        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(100)) { dongle.inject("unplug", seconds: 0.2) }
+        dongle.inject(.delayResponse, seconds: 5)
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(100)) { dongle.inject(.unplug, seconds: 0.2) }
         let started = ContinuousClock.now
         #expect(throws: BGAPIError.self) { try hrm.read(BluetoothUUID(0x2A38)) }
         #expect(ContinuousClock.now - started < .seconds(2), "pending calls fail at once, not at their deadline")
         #expect(closed.wait(for: 1, within: 2))
         #expect(!backend.isRunning && !hrm.isConnected)
         #expect(throws: BGAPIError.notRunning) { try backend.macAddress() }
-        try dongle.plugIn()
+        #expect(dongle.plugIns.wait(for: 3, within: 5), "back on the bus after the unplug")
         try backend.start(reset: false)
         #expect(try backend.macAddress() == BluetoothAddress("00:07:80:B1:E0:01")!)
         #expect(try backend.connect(address: Demo.hrm).isConnected)
