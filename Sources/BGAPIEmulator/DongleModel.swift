@@ -228,11 +228,9 @@ public struct DongleModel: Sendable {
         schedule.insert(item, at: index)
     }
 
-    static func microseconds(_ d: Duration) -> Int64 {
-        d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000
-    }
+    static func microseconds(_ d: Duration) -> Int64 { d.wholeMicroseconds }
 
-    var seconds: Double { Double(now.components.seconds) + Double(now.components.attoseconds) / 1e18 }
+    var seconds: Double { now.inSeconds }
 
     // MARK: - Commands
 

@@ -60,8 +60,7 @@ public final class EmulatorPort: @unchecked Sendable {
             current?.close()
             current = nil
             if let link { try? FileManager.default.removeItem(atPath: link) }
-            let nanos = after.components.seconds * 1_000_000_000 + after.components.attoseconds / 1_000_000_000
-            queue.asyncAfter(deadline: .now() + .nanoseconds(Int(nanos))) { [self] in
+            queue.asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: after.wholeNanoseconds))) { [self] in
                 guard let pty = try? open() else { return }
                 replug(pty)
             }

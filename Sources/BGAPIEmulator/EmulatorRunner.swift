@@ -183,8 +183,7 @@ public final class EmulatorRunner: @unchecked Sendable {
             timer = t
         }
         let delay = max(.zero, next - clock())
-        let nanos = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
-        timer?.schedule(deadline: .now() + .nanoseconds(Int(nanos)), leeway: .milliseconds(1))
+        timer?.schedule(deadline: .now() + .nanoseconds(Int(clamping: delay.wholeNanoseconds)), leeway: .milliseconds(1))
     }
 
     private func fire() {

@@ -38,17 +38,11 @@ public struct EmulatorTiming: Sendable, Hashable {
     }
 }
 
-/// A deterministic random number generator (SplitMix64) so worlds repeat exactly from a seed.
+/// The world's deterministic random numbers (SplitMix64) so worlds repeat exactly from a seed.
 struct WorldRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private var generator: SplitMix64
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
+    mutating func next() -> UInt64 { generator.next() }
     /// Roughly normal, mean 0, standard deviation 1 (sum of uniforms).
     mutating func gaussian() -> Double {
         var sum = 0.0

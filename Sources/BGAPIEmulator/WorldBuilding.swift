@@ -11,19 +11,7 @@ public struct ScenarioError: Error, Sendable, Hashable, CustomStringConvertible 
 }
 
 /// Hex text to bytes (spaces and colons allowed); `nil` if malformed.
-func bytes(fromHex text: String) -> [UInt8]? {
-    let digits = text.filter { !$0.isWhitespace && $0 != ":" && $0 != "-" }
-    guard digits.count % 2 == 0, digits.allSatisfy(\.isHexDigit) else { return nil }
-    var out: [UInt8] = []
-    var i = digits.startIndex
-    while i < digits.endIndex {
-        let j = digits.index(i, offsetBy: 2)
-        guard let b = UInt8(digits[i ..< j], radix: 16) else { return nil }
-        out.append(b)
-        i = j
-    }
-    return out
-}
+func bytes(fromHex text: String) -> [UInt8]? { try? [UInt8](hexString: text) }
 
 extension Scenario.AdvertisingData {
     /// The AD structures as sent over the air (length, type, data), in a fixed order.

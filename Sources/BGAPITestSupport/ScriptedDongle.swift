@@ -60,13 +60,12 @@ public final class ScriptedDongle: Sendable {
         state.withLock { s in s.decoder.feed(bytes[...], at: .zero) { if case let .packet(p) = $0 { packets.append(p) } } }
         for packet in packets {
             guard case let .command(command)? = try? BGAPIMessage(decoding: packet, direction: .hostToDevice) else { continue }
-            let responder = state.withLock { s -> Responder? in
-                s.commands.append(command)
-                return s.responder
-            }
-            arrived.signal()
+            let responder = state.withLock { $0.responder }
             let bursts = responder?(command) ?? Self.defaultAnswer(command)
             for burst in bursts { send(burst) }
+            // Recorded once answered, so whatever a test sends after seeing it follows the answer on the wire.
+            state.withLock { $0.commands.append(command) }
+            arrived.signal()
         }
     }
 

@@ -49,8 +49,8 @@ public struct DispatchScheduler: HostScheduler {
     /// `nanosleep`, resumed after signals.
     public func sleep(for duration: Duration) {
         guard duration > .zero else { return }
-        var spec = timespec(tv_sec: Int(duration.components.seconds),
-                            tv_nsec: Int(duration.components.attoseconds / 1_000_000_000))
+        let nanos = duration.wholeNanoseconds
+        var spec = timespec(tv_sec: Int(nanos / 1_000_000_000), tv_nsec: Int(nanos % 1_000_000_000))
         var left = timespec()
         while nanosleep(&spec, &left) != 0 && errno == EINTR { spec = left }
     }

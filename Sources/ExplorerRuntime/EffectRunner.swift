@@ -157,7 +157,7 @@ public final class EffectRunner: Sendable {
 
 /// `75` or `7.5`: a duration in milliseconds for the status line.
 func milliseconds(_ d: Duration) -> String {
-    let us = d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000
+    let us = d.wholeMicroseconds
     return us % 1000 == 0 ? String(us / 1000) : String(Double(us) / 1000)
 }
 

@@ -71,20 +71,7 @@ public enum ValueFormat: String, CaseIterable, Hashable, Sendable {
         let trimmed = text.trimmingWhitespace
         switch self {
         case .hex:
-            let digits = trimmed.filter { !$0.isWhitespace && $0 != ":" && $0 != "-" }
-            let isHex = { (c: Character) in c.isASCII && c.isHexDigit }
-            guard digits.allSatisfy(isHex) else {
-                return .failure(.init("'\(digits.first { !isHex($0) }!)' is not a hex digit"))
-            }
-            guard digits.count % 2 == 0 else { return .failure(.init("odd number of hex digits: add a leading 0")) }
-            var out: [UInt8] = []
-            var i = digits.startIndex
-            while i < digits.endIndex {
-                let j = digits.index(i, offsetBy: 2)
-                out.append(UInt8(digits[i ..< j], radix: 16)!)
-                i = j
-            }
-            return .success(out)
+            do { return .success(try [UInt8](hexString: trimmed)) } catch { return .failure(.init(error.description)) }
         case .text:
             return unescapeText(text)
         case .float32le, .float32be:
