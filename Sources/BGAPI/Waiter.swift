@@ -38,6 +38,9 @@ final class Mailbox<Item: Sendable>: Sendable {
         var dropped = 0
     }
     private let state = Mutex(State())
+    // Every access also goes through this queue: ThreadSanitizer cannot see Mutex's futex on Linux, and a
+    // mailbox is the one place the backend queue and a caller's thread share growing storage.
+    private let serial = DispatchQueue(label: "blex.bgapi.mailbox")
     private let signal = DispatchSemaphore(value: 0)
     let capacity: Int
 
@@ -45,17 +48,19 @@ final class Mailbox<Item: Sendable>: Sendable {
 
     /// Adds an item; past the capacity the oldest is dropped (and counted).
     func put(_ item: Item) {
-        state.withLock { s in
-            s.items.append(item)
-            if s.items.count - s.head > capacity { s.head += 1; s.dropped += 1 }
-            if s.head > 1024 { s.items.removeFirst(s.head); s.head = 0 }
+        serial.sync {
+            state.withLock { s in
+                s.items.append(item)
+                if s.items.count - s.head > capacity { s.head += 1; s.dropped += 1 }
+                if s.head > 1024 { s.items.removeFirst(s.head); s.head = 0 }
+            }
         }
         signal.signal()
     }
 
     /// Ends the mailbox: the waiter gets `error` once the items are taken.
     func close(_ error: BGAPIError) {
-        state.withLock { $0.closed = $0.closed ?? error }
+        serial.sync { state.withLock { $0.closed = $0.closed ?? error } }
         signal.signal()
     }
 
@@ -63,14 +68,16 @@ final class Mailbox<Item: Sendable>: Sendable {
     func take(within limit: Duration) -> Result<Item?, BGAPIError> {
         let end = DispatchTime.now() + .nanoseconds(Int(clamping: max(.zero, limit).wholeNanoseconds))
         while true {
-            let next = state.withLock { s -> Result<Item?, BGAPIError>? in
-                if s.head < s.items.count {
-                    let item = s.items[s.head]
-                    s.head += 1
-                    return .success(item)
+            let next = serial.sync {
+                state.withLock { s -> Result<Item?, BGAPIError>? in
+                    if s.head < s.items.count {
+                        let item = s.items[s.head]
+                        s.head += 1
+                        return .success(item)
+                    }
+                    if let closed = s.closed { return .failure(closed) }
+                    return nil
                 }
-                if let closed = s.closed { return .failure(closed) }
-                return nil
             }
             if let next { return next }
             if signal.wait(timeout: end) == .timedOut { return .success(nil) }
@@ -78,5 +85,5 @@ final class Mailbox<Item: Sendable>: Sendable {
     }
 
     /// How many items were dropped because the reader fell behind.
-    var droppedCount: Int { state.withLock { $0.dropped } }
+    var droppedCount: Int { serial.sync { state.withLock { $0.dropped } } }
 }

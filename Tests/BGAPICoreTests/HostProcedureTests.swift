@@ -255,3 +255,24 @@ struct HostProcedureTests {
         #expect(!ReconnectPolicy.shouldReconnect(after: .stopped, closedLocally: false))
     }
 }
+
+/// Scan results grow with devices, not with time.
+struct ScanResultTests {
+    @Test func aLongScanKeepsTheLatestOfEachTypeCountsAndABoundedHistory() {
+        let address = BluetoothAddress("C4:7C:8D:6A:10:01")!
+        func report(_ i: Int, _ type: ScanResponsePacketType) -> AdvertisementReport {
+            AdvertisementReport(address: address, addressType: .public, packetType: type, rssi: Int8(-40 - i % 50),
+                                bond: .none, data: AdvertisingData(bytes: [2, 1, 6, 2, 0x0A, UInt8(i & 0x7F)]))
+        }
+        var result = ScanResult(first: report(0, .connectableAdvertisement))
+        for i in 1 ..< 10_000 { result.add(report(i, i % 2 == 0 ? .connectableAdvertisement : .scanResponse)) }
+        #expect(result.packetCount == 10_000)
+        #expect(result.recentReports.count == ScanResult.recentLimit)
+        #expect(result.recentReports.last == report(9_999, .scanResponse))
+        #expect(result.latestByPacketType[.connectableAdvertisement] == report(9_998, .connectableAdvertisement))
+        #expect(result.latestByPacketType.count == 2)
+        #expect(result.rssiRange == -89 ... -40)
+        #expect(abs(result.meanRSSI - (-64.5)) < 0.01)
+        #expect(result.isConnectable)
+    }
+}

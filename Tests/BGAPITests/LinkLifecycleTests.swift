@@ -420,6 +420,39 @@ import Testing
         #expect(took.all.first.map { $0 < .seconds(5) } == true, "stopped at the first report from the UART peripheral")
     }
 
+    // MARK: The injectable clock
+
+    @Test func onAManualSchedulerAThirtySecondTimeoutTakesNoWallTime() throws {
+        let dongle = try ScriptedDongle()
+        dongle.respond { command in
+            switch command {
+            case .gapConnectDirect: return Self.connecting(Self.c0, Self.hrm)
+            case .attClientReadByHandle: return [[.response(.attClientReadByHandle(.init(connection: Self.c0, result: .success)))]]
+            default: return nil
+            }
+        }
+        let clock = ManualScheduler()
+        let backend = BGAPIBackend(port: .path(dongle.path), scheduler: clock)
+        try backend.start(reset: false)
+        defer { backend.stop() }
+        let device = try backend.connect(address: Self.hrm)
+        let started = ContinuousClock.now
+        let result = Recorder<Result<[UInt8], BGAPIError>>()
+        DispatchQueue.global().async {
+            do throws(BGAPIError) { result.add(.success(try device.readHandle(AttributeHandle(3), timeout: .seconds(30)))) }
+            catch { result.add(.failure(error)) }
+        }
+        _ = try #require(dongle.waitFor { if case .attClientReadByHandle = $0 { true } else { false } })
+        clock.advance(by: .seconds(29))
+        #expect(!result.wait(for: 1, within: 0.1), "not before its deadline")
+        clock.advance(by: .seconds(1))
+        #expect(result.wait(for: 1, within: 2))
+        guard case .failure(.timeout(operation: "read", after: .seconds(30)))? = result.all.first else {
+            Issue.record("\(result.all)"); return
+        }
+        #expect(ContinuousClock.now - started < .seconds(5), "thirty seconds of deadline, no thirty seconds of waiting")
+    }
+
     // MARK: 10. Secondary services and includes
 
     @Test func secondaryServicesAndIncludesAreDiscoveredWithTheirCharacteristics() throws {
