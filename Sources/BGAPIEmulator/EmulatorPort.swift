@@ -17,17 +17,24 @@ public final class EmulatorPort: @unchecked Sendable {
 
     /// Opens the first pty, points the link at it, and makes `runner` serve it and every replacement;
     /// `replugged` hears each new slave path (the first one included) once the link points at it.
+    /// `wrap`, if given, wraps each pty master before the runner serves it (e.g. a `RecordingTransport`),
+    /// with the slave path.
     @discardableResult
-    public func attach(_ runner: EmulatorRunner, replugged: @escaping @Sendable (String) -> Void = { _ in }) throws -> String {
+    public func attach(_ runner: EmulatorRunner,
+                       wrap: (@Sendable (any ByteTransport, String) -> any ByteTransport)? = nil,
+                       replugged: @escaping @Sendable (String) -> Void = { _ in }) throws -> String {
+        let serve: @Sendable (EmulatorRunner, PseudoTerminal) -> Void = { runner, pty in
+            runner.serve(wrap.map { $0(pty.master, pty.slavePath) } ?? pty.master)
+        }
         runner.unplugged = { [weak self, weak runner] after in
             guard let self, let runner else { return }
             self.unplug(after: after) { pty in
-                runner.serve(pty.master)
+                serve(runner, pty)
                 replugged(pty.slavePath)
             }
         }
         let pty = try queue.sync { try open() }
-        runner.serve(pty.master)
+        serve(runner, pty)
         replugged(pty.slavePath)
         return pty.slavePath
     }

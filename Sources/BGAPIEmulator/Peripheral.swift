@@ -83,7 +83,8 @@ struct VirtualPeripheral: Sendable {
         }
         advertisingData = try spec.advertising.encoded(context: "\(spec.id): advertising")
         scanResponseData = try spec.scanResponse?.encoded(context: "\(spec.id): scanResponse")
-        flags = spec.advertising.flags ?? 0
+        // From the encoded bytes, so flags given in `raw` (as a clone writes them) count too.
+        flags = BGAPICore.AdvertisingData(bytes: advertisingData).flags?.rawValue ?? 0
         guard spec.advertisingIntervalMs >= 20, spec.advertisingIntervalMs <= 10_240 else {
             throw ScenarioError("\(spec.id): advertisingIntervalMs must be 20...10240")
         }

@@ -14,8 +14,10 @@ public struct Scenario: Codable, Sendable, Hashable {
     public var peripherals: [Peripheral] = []
     /// Scripted faults on the world's clock.
     public var faults: [Fault] = []
+    /// Free text the emulator ignores: a clone says where it came from and what it could not observe.
+    public var notes: [String]?
 
-    enum CodingKeys: String, CodingKey { case name, dongle, seed, peripherals, faults }
+    enum CodingKeys: String, CodingKey { case name, notes, dongle, seed, peripherals, faults }
     /// Decodes with defaults for missing keys.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -24,6 +26,7 @@ public struct Scenario: Codable, Sendable, Hashable {
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? seed
         peripherals = try c.decodeIfPresent([Peripheral].self, forKey: .peripherals) ?? []
         faults = try c.decodeIfPresent([Fault].self, forKey: .faults) ?? []
+        notes = try c.decodeIfPresent([String].self, forKey: .notes)
     }
 
     /// The virtual BLED112's identity and limits.
@@ -130,6 +133,9 @@ public struct Scenario: Codable, Sendable, Hashable {
         public var passkey: UInt32?
         /// Pairing fails with this SMP/BGAPI code (e.g. 0x0305 pairing not supported).
         public var bondingFailure: UInt16?
+        /// Whether Generic Access (0x1800) and Generic Attribute (0x1801) are added before `services`;
+        /// `false` when the file lists the whole database itself (a clone does).
+        public var standardServices: Bool = true
 
         /// A minimal peripheral.
         public init(id: String, address: String) {
@@ -139,7 +145,7 @@ public struct Scenario: Codable, Sendable, Hashable {
 
         enum CodingKeys: String, CodingKey {
             case id, address, addressType, advertisingIntervalMs, connectable, advertising, scanResponse, rssi
-            case appearsAt, leavesAt, services, passkey, bondingFailure
+            case appearsAt, leavesAt, standardServices, services, passkey, bondingFailure
         }
 
         /// Decodes with defaults for missing keys.
@@ -158,6 +164,7 @@ public struct Scenario: Codable, Sendable, Hashable {
             services = try c.decodeIfPresent([Service].self, forKey: .services) ?? services
             passkey = try c.decodeIfPresent(UInt32.self, forKey: .passkey)
             bondingFailure = try c.decodeIfPresent(UInt16.self, forKey: .bondingFailure)
+            standardServices = try c.decodeIfPresent(Bool.self, forKey: .standardServices) ?? standardServices
         }
     }
 
@@ -237,8 +244,20 @@ public struct Scenario: Codable, Sendable, Hashable {
         public var includes: [String]?
         /// Characteristics in order.
         public var characteristics: [Characteristic] = []
+        /// Handle of the service declaration; nil for the next free one. Handles only ever increase.
+        public var handle: UInt16?
+        /// Last handle of the service group; nil for its last attribute.
+        public var endHandle: UInt16?
+        /// Handles of the include declarations, in the order of `includes`; nil for the next free ones.
+        public var includeHandles: [UInt16]?
 
-        enum CodingKeys: String, CodingKey { case uuid, primary, includes, characteristics }
+        /// A service with `uuid` and no characteristics.
+        public init(uuid: String, primary: Bool = true) {
+            self.uuid = uuid
+            self.primary = primary
+        }
+
+        enum CodingKeys: String, CodingKey { case uuid, primary, handle, endHandle, includes, includeHandles, characteristics }
         /// Decodes with defaults for missing keys.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -246,6 +265,9 @@ public struct Scenario: Codable, Sendable, Hashable {
             primary = try c.decodeIfPresent(Bool.self, forKey: .primary) ?? primary
             includes = try c.decodeIfPresent([String].self, forKey: .includes)
             characteristics = try c.decodeIfPresent([Characteristic].self, forKey: .characteristics) ?? characteristics
+            handle = try c.decodeIfPresent(UInt16.self, forKey: .handle)
+            endHandle = try c.decodeIfPresent(UInt16.self, forKey: .endHandle)
+            includeHandles = try c.decodeIfPresent([UInt16].self, forKey: .includeHandles)
         }
     }
 
@@ -275,10 +297,26 @@ public struct Scenario: Codable, Sendable, Hashable {
         public var maxLength: Int = 512
         /// An ATT error (e.g. 0x0480) every access answers with, for fault injection.
         public var attError: UInt16?
+        /// Handle of the characteristic declaration; nil for the next free one.
+        public var handle: UInt16?
+        /// Handle of the value; nil for the one after the declaration.
+        public var valueHandle: UInt16?
+        /// The descriptors exactly, in handle order; nil to add a CCCD (notify/indicate) and a user description
+        /// (`userDescription`) automatically.
+        public var descriptors: [Descriptor]?
+        /// `true` when the value was never observed (a clone of a characteristic nobody read): `value` is empty
+        /// rather than invented.
+        public var unread: Bool?
+
+        /// A characteristic with `uuid` and `properties`.
+        public init(uuid: String, properties: [String] = ["read"]) {
+            self.uuid = uuid
+            self.properties = properties
+        }
 
         enum CodingKeys: String, CodingKey {
-            case uuid, properties, value, text, generator, notifyIntervalMs, security, onWrite, echoTo
-            case userDescription, maxLength, attError
+            case uuid, handle, valueHandle, properties, value, unread, text, generator, notifyIntervalMs, security, onWrite, echoTo
+            case userDescription, maxLength, attError, descriptors
         }
 
         /// Decodes with defaults for missing keys.
@@ -296,6 +334,44 @@ public struct Scenario: Codable, Sendable, Hashable {
             userDescription = try c.decodeIfPresent(String.self, forKey: .userDescription)
             maxLength = try c.decodeIfPresent(Int.self, forKey: .maxLength) ?? maxLength
             attError = try c.decodeIfPresent(UInt16.self, forKey: .attError)
+            handle = try c.decodeIfPresent(UInt16.self, forKey: .handle)
+            valueHandle = try c.decodeIfPresent(UInt16.self, forKey: .valueHandle)
+            descriptors = try c.decodeIfPresent([Descriptor].self, forKey: .descriptors)
+            unread = try c.decodeIfPresent(Bool.self, forKey: .unread)
+        }
+    }
+
+    /// A descriptor given explicitly: a CCCD (0x2902) configures its characteristic; any other is a value.
+    public struct Descriptor: Codable, Sendable, Hashable {
+        /// Descriptor UUID (0x2901 user description, 0x2902 CCCD, 0x2904 presentation format, …).
+        public var uuid: String
+        /// Its handle; nil for the next free one.
+        public var handle: UInt16?
+        /// Its value, hex (a CCCD's is the link's own and starts at `0000`).
+        public var value: String = ""
+        /// Its value as text (UTF-8), instead of `value`.
+        public var text: String?
+        /// Whether clients may write it (CCCDs always may).
+        public var writable: Bool = false
+        /// `true` when the value was never observed.
+        public var unread: Bool?
+
+        /// A descriptor with `uuid`.
+        public init(uuid: String, handle: UInt16? = nil) {
+            self.uuid = uuid
+            self.handle = handle
+        }
+
+        enum CodingKeys: String, CodingKey { case uuid, handle, value, text, writable, unread }
+        /// Decodes with defaults for missing keys.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            uuid = try c.decode(String.self, forKey: .uuid)
+            handle = try c.decodeIfPresent(UInt16.self, forKey: .handle)
+            value = try c.decodeIfPresent(String.self, forKey: .value) ?? value
+            text = try c.decodeIfPresent(String.self, forKey: .text)
+            writable = try c.decodeIfPresent(Bool.self, forKey: .writable) ?? writable
+            unread = try c.decodeIfPresent(Bool.self, forKey: .unread)
         }
     }
 

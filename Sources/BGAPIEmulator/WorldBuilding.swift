@@ -133,8 +133,19 @@ struct GATTServer: Sendable {
     var characteristics: [CharacteristicInfo] = []
 
     init(peripheral p: Scenario.Peripheral, deviceName: [UInt8]) throws {
-        var handle: UInt16 = 1
-        func next() -> AttributeHandle { defer { handle += 1 }; return AttributeHandle(handle) }
+        // The next free handle; an explicit handle may skip ahead but never back (ATT handles increase).
+        var handle = 1
+        func next(_ explicit: UInt16? = nil, _ context: @autoclosure () -> String = "") throws -> AttributeHandle {
+            if let explicit {
+                guard Int(explicit) >= handle else {
+                    throw ScenarioError("\(p.id): \(context()): handle \(explicit) is not after the previous attribute (\(handle - 1))")
+                }
+                handle = Int(explicit)
+            }
+            guard handle <= Int(UInt16.max) else { throw ScenarioError("\(p.id): \(context()): more than 65535 attributes") }
+            defer { handle += 1 }
+            return AttributeHandle(UInt16(handle))
+        }
         func uuid(_ text: String, _ context: String) throws -> BluetoothUUID {
             guard let u = BluetoothUUID(text) else { throw ScenarioError("\(p.id): \(context): '\(text)' is not a UUID") }
             return u
@@ -146,19 +157,23 @@ struct GATTServer: Sendable {
                                                  { "uuid": "2A01", "properties": ["read"], "value": "0000" } ] },
           { "uuid": "1801", "characteristics": [ { "uuid": "2A05", "properties": ["indicate"], "value": "0100FFFF" } ] } ]
         """#)
-        all.append((standard[0], deviceName))
-        all.append((standard[1], nil))
+        if p.standardServices {
+            all.append((standard[0], deviceName))
+            all.append((standard[1], nil))
+        }
         all += p.services.map { ($0, nil) }
         var serviceHandles: [BluetoothUUID: (AttributeHandle, AttributeHandle)] = [:]
         var pendingIncludes: [(attributeIndex: Int, uuid: BluetoothUUID)] = []
         for (service, nameOverride) in all {
             let serviceUUID = try uuid(service.uuid, "service")
-            let start = next()
+            let start = try next(service.handle, "service \(service.uuid)")
             attributes.append(Attribute(handle: start, type: BluetoothUUID(service.primary ? 0x2800 : 0x2801),
                                         value: serviceUUID.littleEndianBytes, permissions: .init()))
-            for include in service.includes ?? [] {
+            for (ii, include) in (service.includes ?? []).enumerated() {
                 pendingIncludes.append((attributes.count, try uuid(include, "include")))
-                attributes.append(Attribute(handle: next(), type: BluetoothUUID(0x2802), value: [], permissions: .init()))
+                let explicit = service.includeHandles.flatMap { ii < $0.count ? $0[ii] : nil }
+                attributes.append(Attribute(handle: try next(explicit, "service \(service.uuid) include \(ii)"),
+                                            type: BluetoothUUID(0x2802), value: [], permissions: .init()))
             }
             for (ci, c) in service.characteristics.enumerated() {
                 let context = "service \(service.uuid) characteristic \(ci)"
@@ -171,11 +186,14 @@ struct GATTServer: Sendable {
                     case "writeWithoutResponse": props |= PropertyBit.writeWithoutResponse
                     case "notify": props |= PropertyBit.notify
                     case "indicate": props |= PropertyBit.indicate
+                    case "broadcast": props |= 0x01
+                    case "authenticatedSignedWrites": props |= 0x40
+                    case "extendedProperties": props |= 0x80
                     default: throw ScenarioError("\(p.id): \(context): unknown property '\(name)'")
                     }
                 }
-                let declaration = next()
-                let valueHandle = next()
+                let declaration = try next(c.handle, context)
+                let valueHandle = try next(c.valueHandle, context)
                 attributes.append(Attribute(handle: declaration, type: BluetoothUUID(0x2803),
                                             value: [props, UInt8(valueHandle.rawValue & 0xFF), UInt8(valueHandle.rawValue >> 8)] + cu.littleEndianBytes,
                                             permissions: .init()))
@@ -200,16 +218,39 @@ struct GATTServer: Sendable {
                 attributes.append(Attribute(handle: valueHandle, type: cu, value: initial, permissions: permissions,
                                             characteristic: index))
                 var cccd: AttributeHandle?
-                if props & (PropertyBit.notify | PropertyBit.indicate) != 0 {
-                    let h = next()
-                    cccd = h
-                    attributes.append(Attribute(handle: h, type: BluetoothUUID(0x2902), value: [0, 0],
-                                                permissions: .init(readable: true, writable: true, maxLength: 2),
-                                                configures: index))
-                }
-                if let description = c.userDescription {
-                    attributes.append(Attribute(handle: next(), type: BluetoothUUID(0x2901), value: Array(description.utf8),
-                                                permissions: .init()))
+                if let descriptors = c.descriptors {
+                    // Exactly these: a clone's database, handle for handle.
+                    for (di, d) in descriptors.enumerated() {
+                        let where_ = "\(context) descriptor \(di)"
+                        let du = try uuid(d.uuid, where_)
+                        let h = try next(d.handle, where_)
+                        if du == BluetoothUUID(0x2902) {
+                            if cccd == nil { cccd = h }
+                            attributes.append(Attribute(handle: h, type: du, value: [0, 0],
+                                                        permissions: .init(readable: true, writable: true, maxLength: 2),
+                                                        configures: index))
+                            continue
+                        }
+                        let v: [UInt8]
+                        if let text = d.text { v = Array(text.utf8) } else {
+                            guard let b = bytes(fromHex: d.value) else { throw ScenarioError("\(p.id): \(where_): value is not hex") }
+                            v = b
+                        }
+                        attributes.append(Attribute(handle: h, type: du, value: v,
+                                                    permissions: .init(readable: true, writable: d.writable)))
+                    }
+                } else {
+                    if props & (PropertyBit.notify | PropertyBit.indicate) != 0 {
+                        let h = try next(nil, context)
+                        cccd = h
+                        attributes.append(Attribute(handle: h, type: BluetoothUUID(0x2902), value: [0, 0],
+                                                    permissions: .init(readable: true, writable: true, maxLength: 2),
+                                                    configures: index))
+                    }
+                    if let description = c.userDescription {
+                        attributes.append(Attribute(handle: try next(nil, context), type: BluetoothUUID(0x2901),
+                                                    value: Array(description.utf8), permissions: .init()))
+                    }
                 }
                 if let ms = c.notifyIntervalMs, !ScenarioLimits.notifyIntervalMs.contains(ms) {
                     // A zero period would schedule notifications at one instant forever; a huge one overflows Int64 µs.
@@ -223,7 +264,14 @@ struct GATTServer: Sendable {
                     generator: c.generator, notifyInterval: c.notifyIntervalMs.map { .microseconds(Int64(($0 * 1000).rounded())) },
                     echoTo: try c.echoTo.map { try uuid($0, context) }, echoes: c.onWrite == "echo"))
             }
-            let end = AttributeHandle(handle - 1)
+            var end = AttributeHandle(UInt16(handle - 1))
+            if let explicitEnd = service.endHandle {
+                guard Int(explicitEnd) >= handle - 1 else {
+                    throw ScenarioError("\(p.id): service \(service.uuid): endHandle \(explicitEnd) is before its last attribute (\(handle - 1))")
+                }
+                end = AttributeHandle(explicitEnd)
+                handle = Int(explicitEnd) + 1
+            }
             services.append(ServiceInfo(uuid: serviceUUID, primary: service.primary, start: start, end: end))
             serviceHandles[serviceUUID] = (start, end)
         }
@@ -237,10 +285,18 @@ struct GATTServer: Sendable {
         }
     }
 
-    /// Index of the attribute with `handle` (handles are dense from 1).
+    /// Index of the attribute with `handle` (attributes are in increasing handle order; dense unless a
+    /// scenario gives handles).
     func index(of handle: AttributeHandle) -> Int? {
-        let i = Int(handle.rawValue) - 1
-        return i >= 0 && i < attributes.count ? i : nil
+        let dense = Int(handle.rawValue) - 1
+        if dense >= 0, dense < attributes.count, attributes[dense].handle == handle { return dense }
+        var low = 0, high = attributes.count - 1
+        while low <= high {
+            let mid = (low + high) / 2
+            if attributes[mid].handle == handle { return mid }
+            if attributes[mid].handle < handle { low = mid + 1 } else { high = mid - 1 }
+        }
+        return nil
     }
 }
 

@@ -62,6 +62,12 @@ public final class TrafficRecorder: Sendable {
         emit { $0.note(event, at: now) }
     }
 
+    /// States the dongle's address and firmware (a dongle-side recorder knows them without asking).
+    public func describeDongle(address: BluetoothAddress?, firmware: SystemGetInfoResponse?) {
+        let now = scheduler.now - origin
+        emit { $0.describeDongle(address: address, firmware: firmware, at: now) }
+    }
+
     /// Ends the recording: partial packets are written as discarded bytes and the file is closed.
     public func close() {
         let now = scheduler.now - origin

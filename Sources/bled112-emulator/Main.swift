@@ -1,4 +1,5 @@
 import ArgumentParser
+import BGAPICore
 import BGAPIEmulator
 import BGAPITransport
 import Dispatch
@@ -36,6 +37,12 @@ struct BLED112Emulator: ParsableCommand {
 
     @Flag(name: .long, help: "Log every BGAPI command, response and event to stderr.")
     var logTraffic = false
+
+    @Option(name: .long, help: "Record every byte to and from the host into this file (docs/recording.md).")
+    var record: String?
+
+    @Option(name: .customLong("record-max-bytes"), help: "Stop recording when the file reaches this many bytes.")
+    var recordMaxBytes: Int?
 
     @Flag(name: .long, help: "Print the built-in demo scenario as JSON and exit.")
     var printDemo = false
@@ -78,8 +85,25 @@ struct BLED112Emulator: ParsableCommand {
             }
         }
         // A new pty after each unplug or USB reset, its path printed, the --link re-pointed.
+        let recorder: TrafficRecorder?
+        do {
+            recorder = try record.map {
+                try TrafficRecorder(path: $0, port: "bled112-emulator (\(world.name))", side: .dongle, maximumBytes: recordMaxBytes)
+            }
+        } catch {
+            throw ValidationError("cannot record to \(record ?? ""): \(error)")
+        }
+        let f = world.dongle.firmware
+        recorder?.describeDongle(address: BluetoothAddress(world.dongle.address),
+                                 firmware: SystemGetInfoResponse(major: f.major, minor: f.minor, patch: f.patch, build: f.build,
+                                                                 llVersion: f.llVersion, protocolVersion: f.protocolVersion, hw: f.hw))
+        let wrap = recorder.map { r in
+            { @Sendable (master: any ByteTransport, path: String) -> any ByteTransport in
+                RecordingTransport(wrapping: master, recorder: r, side: .dongle, name: path)
+            }
+        }
         let ports = EmulatorPort(link: link)
-        try ports.attach(runner) { printLine($0) }
+        try ports.attach(runner, wrap: wrap) { printLine($0) }
 
         let signals = [SIGINT, SIGTERM].map { signo -> DispatchSourceSignal in
             signal(signo, SIG_IGN)
@@ -87,6 +111,7 @@ struct BLED112Emulator: ParsableCommand {
             source.setEventHandler {
                 runner.stop()
                 ports.close()
+                recorder?.close()
                 Foundation.exit(0)
             }
             source.resume()

@@ -14,8 +14,19 @@ struct DongleOptions: ParsableArguments {
     @Option(name: .long, help: "World for the virtual dongle: 'demo' or a scenario JSON file (implies the virtual dongle).")
     var scenario: String?
 
+    @Option(name: .long, help: "Record every byte to and from the dongle, from the reset on, into this file (docs/recording.md).")
+    var record: String?
+
+    @Option(name: .customLong("record-max-bytes"), help: "Stop recording when the file reaches this many bytes.")
+    var recordMaxBytes: Int?
+
     func start(callbackQueue: DispatchQueue = DispatchQueue(label: "blex.events")) throws -> Dongle {
-        do { return try Dongle.start(port: port, scenario: scenario, callbackQueue: callbackQueue) } catch {
+        let recording = record.map { RecordingRequest(path: $0, maximumBytes: recordMaxBytes) }
+        do {
+            let dongle = try Dongle.start(port: port, scenario: scenario, callbackQueue: callbackQueue, recording: recording)
+            dongle.identifyForRecording()
+            return dongle
+        } catch {
             throw ValidationFailure(message: "\(error)")
         }
     }
@@ -32,7 +43,7 @@ struct Blex: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "blex",
         abstract: "Explore Bluetooth LE devices through a BLED112 dongle (or its built-in virtual twin).",
-        subcommands: [Explore.self, Scan.self, Read.self, Write.self, Watch.self, Info.self],
+        subcommands: [Explore.self, Scan.self, Read.self, Write.self, Watch.self, Info.self, Replay.self, Clone.self],
         defaultSubcommand: Explore.self
     )
 }

@@ -11,23 +11,38 @@ struct Dongle {
     let simulated: Bool
     /// Keeps the in-process emulator alive.
     let runner: EmulatorRunner?
+    /// Writes `--record`'s file, when recording.
+    var recorder: TrafficRecorder? = nil
 
     /// Finds and starts a dongle: `--port` if given, else the first BLED112 by USB id, else the virtual one
     /// with `scenario` (default `demo`). Throws a one-line reason with what to do.
-    static func start(port: String?, scenario: String?, callbackQueue: DispatchQueue) throws -> Dongle {
+    /// With `recording`, every byte from the first (the reset) on goes to that file (docs/recording.md).
+    static func start(port: String?, scenario: String?, callbackQueue: DispatchQueue,
+                      recording: RecordingRequest? = nil) throws -> Dongle {
+        var recorder: TrafficRecorder?
+        func recorded(_ port: BGAPIPort, _ name: String) throws -> BGAPIPort {
+            guard let recording else { return port }
+            do {
+                let r = try TrafficRecorder(path: recording.path, port: name, maximumBytes: recording.maximumBytes)
+                recorder = r
+                return port.recording(to: r)
+            } catch {
+                throw StartError("cannot record to \(recording.path): \(error)")
+            }
+        }
         if let port {
-            let backend = BGAPIBackend(serialPort: port, callbackQueue: callbackQueue)
+            let backend = BGAPIBackend(port: try recorded(.path(port), port), callbackQueue: callbackQueue)
             do { try backend.start(reset: true, delayAfterReset: .seconds(1)) } catch {
                 throw StartError("cannot start the dongle on \(port): \(error)")
             }
-            return Dongle(backend: backend, name: port, simulated: false, runner: nil)
+            return Dongle(backend: backend, name: port, simulated: false, runner: nil, recorder: recorder)
         }
         if scenario == nil, let found = PortDiscovery().bled112Ports().first {
-            let backend = BGAPIBackend(serialPort: found, callbackQueue: callbackQueue)
+            let backend = BGAPIBackend(port: try recorded(.path(found), found), callbackQueue: callbackQueue)
             do { try backend.start(reset: true, delayAfterReset: .seconds(1)) } catch {
                 throw StartError("found a BLED112 at \(found) but cannot start it: \(error); unplug and replug it, or pass --port")
             }
-            return Dongle(backend: backend, name: found, simulated: false, runner: nil)
+            return Dongle(backend: backend, name: found, simulated: false, runner: nil, recorder: recorder)
         }
         let world: Scenario
         do { world = try Scenario.load(scenario ?? "demo") } catch {
@@ -44,19 +59,35 @@ struct Dongle {
             runner.serve(device)
             return host
         }
-        let backend = BGAPIBackend(port: port, callbackQueue: callbackQueue)
+        let name = "virtual BLED112 (\(world.name))"
+        let backend = BGAPIBackend(port: try recorded(port, name), callbackQueue: callbackQueue)
         do { try backend.start(reset: true, delayAfterReset: .milliseconds(10)) } catch {
             throw StartError("the virtual dongle did not start: \(error)")
         }
-        return Dongle(backend: backend, name: "virtual BLED112 (\(world.name))", simulated: true, runner: runner)
+        return Dongle(backend: backend, name: name, simulated: true, runner: runner, recorder: recorder)
     }
 }
 
 extension Dongle {
+    /// With `--record`, asks the dongle its address and firmware so the recording carries them.
+    func identifyForRecording() {
+        guard recorder != nil else { return }
+        _ = try? backend.macAddress()
+        _ = try? backend.send(SystemGetInfoCommand())
+    }
+
     /// Lets pairing ask the user for a passkey (keyboard and display), which the explorer prompts for.
     func allowPasskeyPairing() {
         try? backend.setSecurityParameters(requireMITM: false, ioCapabilities: .keyboardDisplay)
     }
+}
+
+/// Where `--record` writes, and its optional size cap.
+struct RecordingRequest {
+    /// The file.
+    var path: String
+    /// Largest file size in bytes, nil for none.
+    var maximumBytes: Int?
 }
 
 /// Why blex could not start, said in one line before the terminal is touched.

@@ -67,6 +67,16 @@ public struct RecordingSession: Sendable {
         return out
     }
 
+    /// States the dongle's identity outright (a dongle-side recorder knows it without asking).
+    public mutating func describeDongle(address: BluetoothAddress?, firmware: SystemGetInfoResponse?, at time: Duration) -> [UInt8] {
+        let time = monotonic(time)
+        if let address { header.dongleAddress = address }
+        if let firmware { header.dongleFirmware = firmware }
+        var out: [UInt8] = []
+        append(RecordingEntry(time: time, content: .dongleInfo(address: address, firmware: firmware)), to: &out)
+        return out
+    }
+
     /// Partial packets still held, as discarded records (at the end of a recording).
     public mutating func flush(at time: Duration) -> [UInt8] {
         let time = monotonic(time)

@@ -1,0 +1,90 @@
+import ArgumentParser
+import BGAPI
+import BGAPIEmulator
+import Foundation
+import TUI
+
+/// Reads a recording file, with a one-line error that says what to do.
+func loadRecording(_ path: String) throws -> Recording {
+    let data: Data
+    do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+        throw ValidationFailure(message: "cannot read \(path): \(error.localizedDescription)")
+    }
+    do { return try Recording(bytes: Array(data)) } catch {
+        throw ValidationFailure(message: "\(path): \(error)")
+    }
+}
+
+struct Replay: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a recording made with --record (docs/recording.md).",
+        discussion: "With --json, one JSON object per record: time in seconds, direction, decoded message, raw hex.")
+    @Argument(help: "The recording file.") var file: String
+    @Flag(help: "Decoded packets as JSON Lines.") var json = false
+
+    func run() throws {
+        let recording = try loadRecording(file)
+        if json {
+            print(RecordingJSON.line(for: recording.header))
+            for entry in recording.entries { print(RecordingJSON.line(for: entry)) }
+            if let damage = recording.damage { print(RecordingJSON.line(for: damage)) }
+            return
+        }
+        let h = recording.header
+        print("recording of \(Sanitizer.inert(h.port)) by blex \(Sanitizer.inert(h.blexVersion)) (\(h.side.rawValue) side)"
+              + (h.dongleAddress.map { ", dongle \($0)" } ?? ""))
+        for entry in recording.entries { print(describe(entry)) }
+        if let damage = recording.damage { print("!! \(damage)") }
+    }
+
+    func describe(_ entry: RecordingEntry) -> String {
+        let t = RecordingJSON.seconds(entry.time)
+        switch entry.content {
+        case let .packet(direction, packet):
+            let arrow = direction == .hostToDevice ? "→" : "←"
+            let text = (try? BGAPIMessage(decoding: packet, direction: direction)).map { "\($0)" } ?? "malformed \(packet)"
+            return "\(t)  \(arrow) \(Sanitizer.inert(text))"
+        case let .discarded(direction, dropped):
+            return "\(t)  \(direction == .hostToDevice ? "→" : "←") \(dropped)"
+        case let .dongleInfo(address, firmware):
+            return "\(t)  dongle" + (address.map { " \($0)" } ?? "") + (firmware.map { " firmware \($0.major).\($0.minor).\($0.patch) build \($0.build)" } ?? "")
+        case let .port(.opened(name)): return "\(t)  port opened: \(Sanitizer.inert(name))"
+        case let .port(.closed(why)): return "\(t)  port closed\(why.isEmpty ? "" : ": \(Sanitizer.inert(why))")"
+        case .capReached: return "\(t)  size cap reached: nothing more was recorded"
+        case let .unknown(kind, body): return "\(t)  unknown record 0x\(String(kind, radix: 16)) (\(body.count) bytes)"
+        }
+    }
+}
+
+struct Clone: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write an emulator scenario of one device from a recording (docs/recording.md).",
+        discussion: "Load the result with `bled112-emulator --scenario FILE` or `blex --scenario FILE`.")
+    @Argument(help: "The recording file.") var file: String
+    @Option(help: "The device's address, e.g. C4:7C:8D:6A:10:01.") var device: String
+    @Option(name: .shortAndLong, help: "Where to write the scenario (default: stdout).") var output: String?
+
+    func run() throws {
+        guard let target = BluetoothAddress(device) else {
+            throw ValidationFailure(message: "'\(device)' is not an address like C4:7C:8D:6A:10:01")
+        }
+        let recording = try loadRecording(file)
+        var cloner = DeviceCloner(target: target)
+        cloner.observe(recording)
+        let world: Scenario
+        do { world = try cloner.scenario() } catch { throw ValidationFailure(message: "\(file): \(error)") }
+        // The scenario must load as it will be loaded.
+        do { _ = try DongleModel(scenario: world, timing: .instant) } catch {
+            throw ValidationFailure(message: "the clone is not a valid scenario (\(error)); please report this with the recording")
+        }
+        let json = try world.encodedJSON()
+        if let output {
+            do { try json.write(to: URL(fileURLWithPath: output)) } catch {
+                throw ValidationFailure(message: "cannot write \(output): \(error.localizedDescription)")
+            }
+            FileHandle.standardError.write(Data("wrote \(output): \(world.peripherals.first?.services.count ?? 0) services; \(world.notes?.dropFirst().joined(separator: "; ") ?? "")\n".utf8))
+        } else {
+            FileHandle.standardOutput.write(json)
+        }
+    }
+}
