@@ -309,10 +309,11 @@ public struct DeviceCloner: Sendable {
 }
 
 extension Scenario {
-    /// The scenario as pretty-printed JSON, keys in the documented order (what `blex clone` writes).
+    /// The scenario as pretty-printed JSON with sorted keys, so the same world always gives the same file
+    /// (what `blex clone` writes).
     public func encodedJSON() throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self) + Data("\n".utf8)
     }
 }

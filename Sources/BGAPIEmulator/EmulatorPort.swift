@@ -11,18 +11,20 @@ public final class EmulatorPort: @unchecked Sendable {
     private let link: String?
     private let queue = DispatchQueue(label: "bled112-emulator.port")
     private var current: PseudoTerminal?
+    private let wrap: (@Sendable (any ByteTransport, String) -> any ByteTransport)?
 
-    /// A keeper that maintains `link` (if given) as a symlink to the current pty.
-    public init(link: String?) { self.link = link }
+    /// A keeper that maintains `link` (if given) as a symlink to the current pty. `wrap`, if given, wraps each
+    /// pty master before the runner serves it (e.g. in a `RecordingTransport`), with the pty's slave path.
+    public init(link: String?, wrap: (@Sendable (any ByteTransport, String) -> any ByteTransport)? = nil) {
+        self.link = link
+        self.wrap = wrap
+    }
 
     /// Opens the first pty, points the link at it, and makes `runner` serve it and every replacement;
     /// `replugged` hears each new slave path (the first one included) once the link points at it.
-    /// `wrap`, if given, wraps each pty master before the runner serves it (e.g. a `RecordingTransport`),
-    /// with the slave path.
     @discardableResult
-    public func attach(_ runner: EmulatorRunner,
-                       wrap: (@Sendable (any ByteTransport, String) -> any ByteTransport)? = nil,
-                       replugged: @escaping @Sendable (String) -> Void = { _ in }) throws -> String {
+    public func attach(_ runner: EmulatorRunner, replugged: @escaping @Sendable (String) -> Void = { _ in }) throws -> String {
+        let wrap = wrap
         let serve: @Sendable (EmulatorRunner, PseudoTerminal) -> Void = { runner, pty in
             runner.serve(wrap.map { $0(pty.master, pty.slavePath) } ?? pty.master)
         }

@@ -339,6 +339,30 @@ public struct Scenario: Codable, Sendable, Hashable {
             descriptors = try c.decodeIfPresent([Descriptor].self, forKey: .descriptors)
             unread = try c.decodeIfPresent(Bool.self, forKey: .unread)
         }
+
+        /// Encodes the keys that differ from their defaults, so a written scenario (a clone) stays readable.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(uuid, forKey: .uuid)
+            try c.encodeIfPresent(handle, forKey: .handle)
+            try c.encodeIfPresent(valueHandle, forKey: .valueHandle)
+            try c.encode(properties, forKey: .properties)
+            if !value.isEmpty || text == nil { try c.encode(value, forKey: .value) }
+            try c.encodeIfPresent(unread, forKey: .unread)
+            try c.encodeIfPresent(text, forKey: .text)
+            try c.encodeIfPresent(generator, forKey: .generator)
+            try c.encodeIfPresent(notifyIntervalMs, forKey: .notifyIntervalMs)
+            if security != "none" { try c.encode(security, forKey: .security) }
+            if onWrite != "store" { try c.encode(onWrite, forKey: .onWrite) }
+            try c.encodeIfPresent(echoTo, forKey: .echoTo)
+            try c.encodeIfPresent(userDescription, forKey: .userDescription)
+            if maxLength != 512 { try c.encode(maxLength, forKey: .maxLength) }
+            try c.encodeIfPresent(attError, forKey: .attError)
+            // An empty list matters only where one would otherwise be made up (a CCCD, a user description).
+            if let descriptors, !descriptors.isEmpty || !Set(properties).isDisjoint(with: ["notify", "indicate"]) || userDescription != nil {
+                try c.encode(descriptors, forKey: .descriptors)
+            }
+        }
     }
 
     /// A descriptor given explicitly: a CCCD (0x2902) configures its characteristic; any other is a value.
@@ -372,6 +396,17 @@ public struct Scenario: Codable, Sendable, Hashable {
             text = try c.decodeIfPresent(String.self, forKey: .text)
             writable = try c.decodeIfPresent(Bool.self, forKey: .writable) ?? writable
             unread = try c.decodeIfPresent(Bool.self, forKey: .unread)
+        }
+
+        /// Encodes the keys that differ from their defaults.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(uuid, forKey: .uuid)
+            try c.encodeIfPresent(handle, forKey: .handle)
+            if text == nil, !value.isEmpty { try c.encode(value, forKey: .value) }
+            try c.encodeIfPresent(text, forKey: .text)
+            if writable { try c.encode(writable, forKey: .writable) }
+            try c.encodeIfPresent(unread, forKey: .unread)
         }
     }
 

@@ -102,8 +102,8 @@ struct BLED112Emulator: ParsableCommand {
                 RecordingTransport(wrapping: master, recorder: r, side: .dongle, name: path)
             }
         }
-        let ports = EmulatorPort(link: link)
-        try ports.attach(runner, wrap: wrap) { printLine($0) }
+        let ports = EmulatorPort(link: link, wrap: wrap)
+        try ports.attach(runner) { printLine($0) }
 
         let signals = [SIGINT, SIGTERM].map { signo -> DispatchSourceSignal in
             signal(signo, SIG_IGN)

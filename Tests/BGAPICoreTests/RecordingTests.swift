@@ -156,6 +156,23 @@ struct RecordingTests {
     }
 }
 
+/// `blex replay --json`: one decoded object per record.
+struct RecordingJSONTests {
+    @Test func packetsDecodeWithTimeDirectionNameFieldsAndHex() throws {
+        let command = try GAPConnectDirectCommand(address: BluetoothAddress("C4:7C:8D:6A:10:01")!, addressType: .public,
+                                                  connIntervalMin: 60, connIntervalMax: 76, timeout: 100, latency: 0).packet()
+        let line = RecordingJSON.line(for: RecordingEntry(time: .microseconds(1_000_250), content: .packet(.hostToDevice, command)))
+        #expect(line == #"{"t":1.000250,"dir":"host->dongle","kind":"command","name":"gap_connect_direct","fields":{"address":"C4:7C:8D:6A:10:01","addr_type":0,"conn_interval_min":60,"conn_interval_max":76,"timeout":100,"latency":0},"hex":"000F060301106A8D7CC4003C004C0064000000"}"#)
+        let noise = RecordingJSON.line(for: RecordingEntry(time: .zero, content: .discarded(.deviceToHost, BGAPIDiscardedBytes(bytes: [0xFF], reason: .implausibleHeader))))
+        #expect(noise == #"{"t":0.000000,"dir":"dongle->host","kind":"discarded","reason":"implausible header","hex":"FF"}"#)
+    }
+
+    @Test func textFromThePortIsEscapedSoNothingRawReachesATerminal() {
+        let line = RecordingJSON.line(for: RecordingEntry(time: .zero, content: .port(.opened("evil\u{1B}[31m\"\n\u{9B}"))))
+        #expect(line == #"{"t":0.000000,"kind":"port","event":"opened","name":"evil\u001B[31m\"\n\u009B"}"#)
+    }
+}
+
 extension RecordingError {
     var isTruncation: Bool { if case .truncated = self { true } else { false } }
 }
