@@ -94,7 +94,7 @@ let package = Package(
         // Outside oracles: pygatt 5.0.0 and bgapi 0.7 (Python, from PyPI) must agree with our codec.
         .testTarget(
             name: "InteropTests",
-            dependencies: ["BGAPICore"]
+            dependencies: ["BGAPICore", "BGAPI", "BGAPIEmulator"]
         ),
         // Pure, stdlib only: SIG names (generated from data/ by codegen/generate.py) and value formats.
         .target(name: "BluetoothNumbers", exclude: ["data", "codegen"]),
