@@ -44,6 +44,11 @@ struct BLED112Emulator: ParsableCommand {
     @Option(name: .customLong("record-max-bytes"), help: "Stop recording when the file reaches this many bytes.")
     var recordMaxBytes: Int?
 
+    @Option(name: .long, help: """
+        Check the emulator against a recording and exit: replay its host commands into the scenario's world and         compare the answers (exit 0 when they match, 1 with the first difference).
+        """)
+    var expect: String?
+
     @Flag(name: .long, help: "Print the built-in demo scenario as JSON and exit.")
     var printDemo = false
 
@@ -57,6 +62,10 @@ struct BLED112Emulator: ParsableCommand {
             throw ValidationError("cannot load scenario '\(scenario)': \(error)")
         }
         if uart { world.dongle.transport = .uart }
+        if let expect {
+            try check(expect, world: world)
+            return
+        }
         let stored: DonglePersistentState
         do { stored = try state.map(DonglePersistentState.load(path:)) ?? DonglePersistentState() } catch {
             throw ValidationError("\(error)")
@@ -118,6 +127,28 @@ struct BLED112Emulator: ParsableCommand {
             return source
         }
         withExtendedLifetime(signals) { dispatchMain() }
+    }
+}
+
+extension BLED112Emulator {
+    /// `--expect FILE`: replays the recording's commands and reports whether the answers match.
+    func check(_ path: String, world: Scenario) throws {
+        let recording: Recording
+        do { recording = try Recording(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path)))) } catch {
+            throw ValidationError("cannot read recording \(path): \(error)")
+        }
+        let model: DongleModel
+        do { model = try DongleModel(scenario: world, timing: .instant) } catch {
+            throw ValidationError("scenario '\(scenario)': \(error)")
+        }
+        let outcome = SessionCheck(recording: recording).run(on: model)
+        if let damage = recording.damage { printLine("note: \(path) is damaged (\(damage)); checked what could be read") }
+        if let difference = outcome.difference { printLine(difference.description) }
+        for missing in outcome.missingAdvertisements { printLine("never advertised in the replay: \(missing)") }
+        for missing in outcome.missingNotifications { printLine("never notified in the replay: \(missing)") }
+        let verdict = outcome.matches ? "same" : "DIFFERENT"
+        printLine("\(verdict): \(outcome.commands) commands replayed, \(outcome.compared) answers compared against \(path)")
+        if !outcome.matches { throw ExitCode(1) }
     }
 }
 
