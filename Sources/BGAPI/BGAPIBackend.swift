@@ -103,15 +103,20 @@ public final class BGAPIBackend: @unchecked Sendable {
     private var timer: (any ScheduledTimer)?
     private var timerDeadline: Duration?
     private var nextID: UInt64 = 0
-    private var waiters: [HostRequestID: Waiter<HostResult>] = [:]
+    typealias Completion = @Sendable (Result<HostResult, BGAPIError>) -> Void
+    private var waiters: [HostRequestID: Completion] = [:]
     private var rawCalls: Set<HostRequestID> = []
-    private var finished: [(Waiter<HostResult>, Result<HostResult, BGAPIError>)] = []
+    private var finished: [(Completion, Result<HostResult, BGAPIError>)] = []
+    private var eventStreams: [UInt64: AsyncStream<BGAPIBackendEvent>.Continuation] = [:]
+    private var nextStream: UInt64 = 0
     private var eventHandler: (@Sendable (BGAPIBackendEvent) -> Void)?
     /// Events since the last raw command's response, for ``expect(timeout:matching:)`` (pygatt's queue).
     private var rawEvents: [BGAPIEvent] = []
     private static let rawEventLimit = 256
     private var expectations: [ObjectIdentifier: Mailbox<BGAPIEvent>] = [:]
     private var scanMailboxes: [ObjectIdentifier: Mailbox<AdvertisementReport>] = [:]
+    private var scanStreams: [ObjectIdentifier: (sink: @Sendable (AdvertisementReport) -> Void,
+                                                 end: @Sendable (BGAPIError) -> Void)] = [:]
     var scanSink: (@Sendable (AdvertisementReport) -> Void)?
     /// Every peripheral ever connected, by address: the same object across reconnects.
     private var peripherals: [BluetoothAddress: BGAPIDevice] = [:]
@@ -253,19 +258,48 @@ public final class BGAPIBackend: @unchecked Sendable {
         let deadline = budget.deadline
         dispatchPrecondition(condition: .notOnQueue(queue))
         let waiter = Waiter<HostResult>()
+        submit(operation, within: budget) { waiter.finish($0) }
+        return try waiter.wait(backstop: max(.zero, deadline - now()) + .seconds(2), operation: operation.name).get()
+    }
+
+    /// Submits one host operation from any thread; `completion` runs once, on the backend queue at the end of
+    /// the turn that finished it. `registered` hears the call's id (to cancel it) before anything is sent.
+    func submit(_ operation: HostOperation, within budget: CallBudget,
+                registered: (@Sendable (HostRequestID) -> Void)? = nil, completion: @escaping Completion) {
         let raw: Bool
         if case .command = operation { raw = true } else { raw = false }
         queue.async { [self] in
             turn {
-                guard running else { waiter.finish(.failure(.notRunning)); return }
+                guard running else { completion(.failure(.notRunning)); return }
                 nextID += 1
                 let id = HostRequestID(rawValue: nextID)
-                waiters[id] = waiter
+                waiters[id] = completion
                 if raw { rawCalls.insert(id) }
-                apply(host.submit(operation, id: id, deadline: deadline, timeout: budget.timeout, at: now()))
+                registered?(id)
+                apply(host.submit(operation, id: id, deadline: budget.deadline, timeout: budget.timeout, at: now()))
             }
         }
-        return try waiter.wait(backstop: max(.zero, deadline - now()) + .seconds(2), operation: operation.name).get()
+    }
+
+    /// Cancels a call submitted with ``submit(_:within:registered:completion:)``; it completes with `.cancelled`.
+    func cancel(_ id: HostRequestID) {
+        queue.async { [self] in turn { apply(host.cancel(id, at: now())) } }
+    }
+
+    /// A new stream of every backend event, in wire order, from now until the consumer goes away (across
+    /// stops and starts; bounded: the newest 4,096 are kept if the consumer falls behind).
+    func makeEventStream() -> AsyncStream<BGAPIBackendEvent> {
+        let (stream, continuation) = AsyncStream<BGAPIBackendEvent>.makeStream(bufferingPolicy: .bufferingNewest(4096))
+        let key = sync { () -> UInt64 in
+            nextStream += 1
+            eventStreams[nextStream] = continuation
+            return nextStream
+        }
+        let queue = self.queue
+        continuation.onTermination = { [weak self] _ in
+            queue.async { [weak self] in self?.eventStreams[key] = nil }
+        }
+        return stream
     }
 
     /// Runs one host operation with its own `timeout` from now.
@@ -358,7 +392,7 @@ public final class BGAPIBackend: @unchecked Sendable {
         body()
         let done = finished
         finished = []
-        for (waiter, result) in done { waiter.finish(result) }
+        for (completion, result) in done { completion(result) }
     }
 
     private func handle(_ event: TransportEvent) {
@@ -425,7 +459,7 @@ public final class BGAPIBackend: @unchecked Sendable {
             case let .complete(id, result):
                 // A raw command's answer starts a new exchange: `expect` looks at what follows it.
                 if rawCalls.remove(id) != nil { rawEvents = [] }
-                if let waiter = waiters.removeValue(forKey: id) { finished.append((waiter, result)) }
+                if let completion = waiters.removeValue(forKey: id) { finished.append((completion, result)) }
             case let .linkUp(info):
                 let device = peripherals[info.address] ?? BGAPIDevice(backend: self, address: info.address,
                                                                        addressType: info.addressType)
@@ -465,6 +499,7 @@ public final class BGAPIBackend: @unchecked Sendable {
             let report = AdvertisementReport(address: e.sender, addressType: e.addressType, packetType: e.packetType,
                                              rssi: e.rssi, bond: e.bond, data: AdvertisingData(bytes: e.data))
             for box in scanMailboxes.values { box.put(report) }
+            for stream in scanStreams.values { stream.sink(report) }
             if let sink = scanSink { callbackQueue.async { sink(report) } }
             emit(.advertisement(report))
         case let .smPasskeyRequest(e):
@@ -480,6 +515,7 @@ public final class BGAPIBackend: @unchecked Sendable {
     }
 
     private func emit(_ event: BGAPIBackendEvent) {
+        for stream in eventStreams.values { stream.yield(event) }
         guard let handler = eventHandler else { return }
         callbackQueue.async { handler(event) }
     }
@@ -494,11 +530,13 @@ public final class BGAPIBackend: @unchecked Sendable {
         timer = nil
         timerDeadline = nil
         apply(host.failAll(error, loss: loss))
-        for (_, waiter) in waiters { finished.append((waiter, .failure(error))) }
+        for (_, completion) in waiters { finished.append((completion, .failure(error))) }
         waiters = [:]
         rawCalls = []
         for box in expectations.values { box.close(error) }
         for box in scanMailboxes.values { box.close(error) }
+        for stream in scanStreams.values { stream.end(error) }
+        scanStreams = [:]
         scanSink = nil
         if wasRunning, let event { emit(event) }
     }
@@ -534,7 +572,17 @@ public final class BGAPIBackend: @unchecked Sendable {
         }
     }
 
-    func removeScanMailbox(_ key: ObjectIdentifier) { sync { scanMailboxes[key] = nil } }
+    func removeScanMailbox(_ key: ObjectIdentifier) { sync { scanMailboxes[key] = nil; scanStreams[key] = nil } }
+
+    /// Registers an async scan's sink (reports, in order, on the backend queue) and how to end it.
+    func addScanContinuation(_ key: ObjectIdentifier, _ sink: @escaping @Sendable (AdvertisementReport) -> Void,
+                             onEnd: @escaping @Sendable (BGAPIError) -> Void) -> Bool {
+        sync {
+            guard running else { return false }
+            scanStreams[key] = (sink, onEnd)
+            return true
+        }
+    }
 
     /// The device object for `address`, if the backend has ever connected it.
     func peripheral(_ address: BluetoothAddress) -> BGAPIDevice? { sync { peripherals[address] } }
