@@ -213,7 +213,7 @@ extension BGAPIDevice {
         return v
     }
 
-    /// Writes by UUID, with a response or as a command (20 bytes at most; see ``writeLong(_:_:timeout:)``).
+    /// Writes by UUID, with a response or as a command (20 bytes at most; see `writeLong(_:_:timeout:)`).
     public func write(_ uuid: BluetoothUUID, _ value: [UInt8], withResponse: Bool = true,
                       timeout: Duration = .seconds(30)) async throws {
         let budget = backend.budget(timeout)

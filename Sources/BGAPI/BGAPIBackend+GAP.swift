@@ -13,7 +13,7 @@ extension BGAPIBackend {
         return r.address
     }
 
-    /// Allows or forbids bonding on the dongle; needed before ``BGAPIDevice/bond(permanent:passkey:timeout:)``.
+    /// Allows or forbids bonding on the dongle; needed before `BGAPIDevice.bond(permanent:passkey:timeout:)`.
     public func setBondable(_ bondable: Bool) throws(BGAPIError) {
         try perform(.checkedCommand(.smSetBondableMode(.init(bondable: bondable))), timeout: commandTimeout)
     }
@@ -97,7 +97,7 @@ extension BGAPIBackend {
         try scan(timeout: timeout).filter { ($0.name ?? "").contains(nameFilter) }
     }
 
-    /// Starts a scan that runs until ``stopScanning()``; reports arrive as ``BGAPIBackendEvent/advertisement(_:)``
+    /// Starts a scan that runs until `stopScanning()`; reports arrive as ``BGAPIBackendEvent/advertisement(_:)``
     /// and, when given, to `sink` on the callback queue. Waits for a connect that is initiating to finish first.
     public func startScanning(interval: Duration = .microseconds(46_875), window: Duration = .microseconds(31_250),
                               active: Bool = true, discoverMode: GAPDiscoverMode = .observation,

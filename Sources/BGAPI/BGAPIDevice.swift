@@ -298,7 +298,7 @@ public final class BGAPIDevice: Sendable, CustomStringConvertible {
 
     // MARK: - Reading
 
-    /// Reads a characteristic's value by UUID (the first 22 bytes; see ``readLong(_:timeout:)``); discovery,
+    /// Reads a characteristic's value by UUID (the first 22 bytes; see `readLong(_:timeout:)`); discovery,
     /// when needed, counts against the same deadline.
     public func read(_ uuid: BluetoothUUID, timeout: Duration = .seconds(10)) throws(BGAPIError) -> [UInt8] {
         let end = deadline(timeout)
@@ -344,7 +344,7 @@ public final class BGAPIDevice: Sendable, CustomStringConvertible {
         try write(try characteristic(uuid, deadline: end).valueHandle, value, withResponse: withResponse, deadline: end)
     }
 
-    /// Writes by handle; a value over 20 bytes is refused before anything is sent (use ``writeLongHandle(_:_:timeout:)``).
+    /// Writes by handle; a value over 20 bytes is refused before anything is sent (use `writeLongHandle(_:_:timeout:)`).
     public func writeHandle(_ handle: AttributeHandle, _ value: [UInt8], withResponse: Bool = true,
                             timeout: Duration = .seconds(30)) throws(BGAPIError) {
         try write(handle, value, withResponse: withResponse, deadline: deadline(timeout))
