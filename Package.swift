@@ -48,7 +48,12 @@ let package = Package(
         // libncursesw and the macros Swift cannot import, as inline functions.
         .systemLibrary(name: "CNCursesw"),
         // The only module that touches curses: presents Screens, reads keys.
-        .target(name: "TUICurses", dependencies: ["TUI", "CNCursesw"]),
+        .target(name: "TUICurses", dependencies: ["TUI", "CNCursesw"],
+                linkerSettings: [
+                    // Debian's wide-character ncurses; macOS's system ncurses has wide characters under its plain name.
+                    .linkedLibrary("ncursesw", .when(platforms: [.linux])),
+                    .linkedLibrary("ncurses", .when(platforms: [.macOS])),
+                ]),
         // `blex`: the explorer and its script-friendly subcommands.
         .executableTarget(
             name: "blex",

@@ -7,8 +7,11 @@ import Synchronization
 public enum BGAPIPort: Sendable {
     /// A device path: `/dev/ttyACM0`, `/dev/cu.usbmodem1411`, or an emulator's pty or `--link`.
     case path(String)
-    /// The first BLED112 found by USB VID 0x2458 / PID 0x0001 (sysfs on Linux, `/dev/cu.usbmodem*` on macOS).
+    /// The first BLED112 found by USB VID 0x2458 / PID 0x0001 (sysfs on Linux). On macOS a `cu.usbmodem*` port
+    /// cannot be confirmed to be one, so it is named in the error instead of being reset: pass its path.
     case autoDiscover
+    /// Auto-discovery with a discovery of the caller's (fake roots, or another strategy, in tests).
+    case discover(PortDiscovery)
     /// A transport made by the caller, e.g. an in-process virtual dongle; called again to reopen after a reset.
     case custom(name: String, open: @Sendable () throws(TransportError) -> any ByteTransport)
 }
@@ -212,12 +215,21 @@ public final class BGAPIBackend: @unchecked Sendable {
         switch port {
         case let .path(p): return p
         case .custom: return nil
-        case .autoDiscover:
-            guard let found = PortDiscovery().bled112Ports().first else {
-                throw .noDongle("no BLED112 found (USB 2458:0001): plug one in, or pass the port path")
-            }
-            return found
+        case .autoDiscover: return try Self.discovered(by: PortDiscovery())
+        case let .discover(discovery): return try Self.discovered(by: discovery)
         }
+    }
+
+    /// The first confirmed BLED112; unconfirmed candidates are named, never opened (a reset would go to
+    /// whatever USB modem they are).
+    static func discovered(by discovery: PortDiscovery) throws(BGAPIError) -> String {
+        let candidates = discovery.candidates()
+        if let confirmed = candidates.first(where: \.isConfirmed) { return confirmed.path }
+        if !candidates.isEmpty {
+            throw .noDongle("cannot tell whether \(candidates.map(\.path).joined(separator: ", ")) is a BLED112 (no USB ids "
+                            + "on this system): pass the port path, e.g. --port \(candidates[0].path)")
+        }
+        throw .noDongle("no BLED112 found (USB 2458:0001): plug one in, or pass the port path")
     }
 
     private func openTransport() throws(BGAPIError) -> any ByteTransport {
