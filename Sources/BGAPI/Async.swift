@@ -100,24 +100,24 @@ extension BGAPIBackend {
         -> AsyncThrowingStream<AdvertisementReport, any Error> {
         let (stream, continuation) = AsyncThrowingStream<AdvertisementReport, any Error>.makeStream(
             bufferingPolicy: .bufferingNewest(4096))
-        let mailbox = Mailbox<AdvertisementReport>(capacity: 1)  // a key only: reports go to the continuation
+        let key = ObjectIdentifier(ScanKey())
         let sink: @Sendable (AdvertisementReport) -> Void = { continuation.yield($0) }
         let starting = Task { [self] in
             do {
                 let parameters = try Self.scanParameters(interval: interval, window: window, active: active)
-                guard addScanContinuation(ObjectIdentifier(mailbox), sink, onEnd: { continuation.finish(throwing: $0) }) else {
+                guard addScanContinuation(key, sink, onEnd: { continuation.finish(throwing: $0) }) else {
                     throw BGAPIError.notRunning
                 }
                 try await perform(.startScan(parameters, mode: discoverMode), timeout: commandTimeout)
             } catch {
-                removeScanMailbox(ObjectIdentifier(mailbox))
+                removeScanMailbox(key)
                 continuation.finish(throwing: error)
             }
         }
         continuation.onTermination = { [weak self] _ in
             starting.cancel()
             guard let self else { return }
-            self.removeScanMailbox(ObjectIdentifier(mailbox))
+            self.removeScanMailbox(key)
             // The consumer is gone: end the discovery on the dongle (not on a Swift concurrency thread).
             DispatchQueue.global().async { [weak self] in try? self?.stopScanning() }
         }
@@ -319,6 +319,9 @@ extension BGAPIDevice {
         backend.submit(.configure(link, descriptor: cccd.handle, .off), within: backend.budget(.seconds(30))) { _ in }
     }
 }
+
+/// Identifies one async scan among the backend's scan sinks.
+private final class ScanKey: Sendable {}
 
 /// Identifies one notification sequence's subscription on a device.
 struct StreamToken: Hashable, Sendable { let rawValue: UInt64 }

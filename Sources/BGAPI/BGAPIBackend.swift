@@ -121,8 +121,12 @@ public final class BGAPIBackend: @unchecked Sendable {
     private var scanStreams: [ObjectIdentifier: (sink: @Sendable (AdvertisementReport) -> Void,
                                                  end: @Sendable (BGAPIError) -> Void)] = [:]
     var scanSink: (@Sendable (AdvertisementReport) -> Void)?
-    /// Every peripheral ever connected, by address: the same object across reconnects.
+    /// Every peripheral connected, by address: the same object across reconnects (at most
+    /// ``peripheralLimit``; the longest-disconnected are forgotten first).
     private var peripherals: [BluetoothAddress: BGAPIDevice] = [:]
+    private var peripheralOrder: [BluetoothAddress] = []   // least recently up first
+    /// How many peripherals the backend remembers for reconnects.
+    public static let peripheralLimit = 256
     /// The device bound to each link that is up.
     private var linked: [LinkID: BGAPIDevice] = [:]
     private(set) var running = false
@@ -476,6 +480,13 @@ public final class BGAPIBackend: @unchecked Sendable {
                 let device = peripherals[info.address] ?? BGAPIDevice(backend: self, address: info.address,
                                                                        addressType: info.addressType)
                 peripherals[info.address] = device
+                peripheralOrder.removeAll { $0 == info.address }
+                peripheralOrder.append(info.address)
+                if peripheralOrder.count > Self.peripheralLimit,
+                   let stale = peripheralOrder.first(where: { peripherals[$0]?.isConnected == false }) {
+                    peripherals[stale] = nil
+                    peripheralOrder.removeAll { $0 == stale }
+                }
                 device.bind(info)
                 linked[info.id] = device
                 emit(.connected(address: info.address, connection: info.connection))
