@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        // `swift package generate-documentation`: the DocC catalogs of BGAPI, BGAPICore and BGAPIEmulator.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
     ],
     targets: [
         // Pure, stdlib only: wire format, every v1 message, framing, error codes.
@@ -46,7 +48,12 @@ let package = Package(
         // libncursesw and the macros Swift cannot import, as inline functions.
         .systemLibrary(name: "CNCursesw"),
         // The only module that touches curses: presents Screens, reads keys.
-        .target(name: "TUICurses", dependencies: ["TUI", "CNCursesw"]),
+        .target(name: "TUICurses", dependencies: ["TUI", "CNCursesw"],
+                linkerSettings: [
+                    // Debian's wide-character ncurses; macOS's system ncurses has wide characters under its plain name.
+                    .linkedLibrary("ncursesw", .when(platforms: [.linux])),
+                    .linkedLibrary("ncurses", .when(platforms: [.macOS])),
+                ]),
         // `blex`: the explorer and its script-friendly subcommands.
         .executableTarget(
             name: "blex",

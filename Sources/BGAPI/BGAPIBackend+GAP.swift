@@ -13,7 +13,7 @@ extension BGAPIBackend {
         return r.address
     }
 
-    /// Allows or forbids bonding on the dongle; needed before ``BGAPIDevice/bond(permanent:passkey:timeout:)``.
+    /// Allows or forbids bonding on the dongle; needed before `BGAPIDevice.bond(permanent:passkey:timeout:)`.
     public func setBondable(_ bondable: Bool) throws(BGAPIError) {
         try perform(.checkedCommand(.smSetBondableMode(.init(bondable: bondable))), timeout: commandTimeout)
     }
@@ -97,22 +97,27 @@ extension BGAPIBackend {
         try scan(timeout: timeout).filter { ($0.name ?? "").contains(nameFilter) }
     }
 
-    /// Starts a scan that runs until ``stopScanning()``; reports arrive as ``BGAPIBackendEvent/advertisement(_:)``
+    /// Starts a scan that runs until `stopScanning()`; reports arrive as ``BGAPIBackendEvent/advertisement(_:)``
     /// and, when given, to `sink` on the callback queue. Waits for a connect that is initiating to finish first.
     public func startScanning(interval: Duration = .microseconds(46_875), window: Duration = .microseconds(31_250),
                               active: Bool = true, discoverMode: GAPDiscoverMode = .observation,
                               sink: (@Sendable (AdvertisementReport) -> Void)? = nil) throws(BGAPIError) {
-        let i = interval.wholeMicroseconds * 1000 / 625_000, w = window.wholeMicroseconds * 1000 / 625_000
-        guard (4 ... 16384).contains(i) else { throw .invalidArgument("scan interval \(interval) is not in 2.5 ms…10.24 s") }
-        guard (4 ... 16384).contains(w), w <= i else { throw .invalidArgument("scan window \(window) must be 2.5 ms…interval") }
+        let parameters = try Self.scanParameters(interval: interval, window: window, active: active)
         if let sink { sync { scanSink = sink } }
         do {
-            try perform(.startScan(.init(scanInterval: UInt16(i), scanWindow: UInt16(w), active: active), mode: discoverMode),
-                        timeout: commandTimeout)
+            try perform(.startScan(parameters, mode: discoverMode), timeout: commandTimeout)
         } catch {
             if sink != nil { sync { scanSink = nil } }
             throw error
         }
+    }
+
+    /// Scan interval and window in BGAPI's 0.625 ms units, checked against the Core spec (2.5 ms…10.24 s).
+    static func scanParameters(interval: Duration, window: Duration, active: Bool) throws(BGAPIError) -> GAPSetScanParametersCommand {
+        let i = interval.wholeMicroseconds * 1000 / 625_000, w = window.wholeMicroseconds * 1000 / 625_000
+        guard (4 ... 16384).contains(i) else { throw .invalidArgument("scan interval \(interval) is not in 2.5 ms…10.24 s") }
+        guard (4 ... 16384).contains(w), w <= i else { throw .invalidArgument("scan window \(window) must be 2.5 ms…interval") }
+        return GAPSetScanParametersCommand(scanInterval: UInt16(i), scanWindow: UInt16(w), active: active)
     }
 
     /// Ends a scan; not scanning is not an error, and a connect another caller has initiating is left alone.
@@ -130,6 +135,15 @@ extension BGAPIBackend {
     public func connect(address: BluetoothAddress, timeout: Duration = .seconds(5), addressType: AddressType = .public,
                         intervalMin: Duration = .microseconds(75_000), intervalMax: Duration = .microseconds(95_000),
                         supervisionTimeout: Duration = .seconds(1), latency: Int = 0) throws(BGAPIError) -> BGAPIDevice {
+        try connect(Self.connectCommand(address: address, addressType: addressType, intervalMin: intervalMin,
+                                        intervalMax: intervalMax, supervisionTimeout: supervisionTimeout, latency: latency),
+                    timeout: timeout)
+    }
+
+    /// The `gap_connect_direct` for these parameters, checked against the Core spec before anything is sent.
+    static func connectCommand(address: BluetoothAddress, addressType: AddressType, intervalMin: Duration,
+                               intervalMax: Duration, supervisionTimeout: Duration,
+                               latency: Int) throws(BGAPIError) -> GAPConnectDirectCommand {
         let minUnits = intervalMin.wholeMicroseconds / 1250, maxUnits = intervalMax.wholeMicroseconds / 1250
         let timeoutUnits = supervisionTimeout.wholeMilliseconds / 10
         guard (6 ... 3200).contains(minUnits), (6 ... 3200).contains(maxUnits), minUnits <= maxUnits else {
@@ -143,10 +157,9 @@ extension BGAPIBackend {
         guard timeoutUnits * 10 > (1 + Int64(latency)) * maxUnits * 5 / 2 else {
             throw .invalidArgument("supervision timeout \(supervisionTimeout) is too short for latency \(latency) at \(intervalMax)")
         }
-        let command = GAPConnectDirectCommand(address: address, addressType: addressType,
-                                              connIntervalMin: UInt16(minUnits), connIntervalMax: UInt16(maxUnits),
-                                              timeout: UInt16(timeoutUnits), latency: UInt16(latency))
-        return try connect(command, timeout: timeout)
+        return GAPConnectDirectCommand(address: address, addressType: addressType,
+                                       connIntervalMin: UInt16(minUnits), connIntervalMax: UInt16(maxUnits),
+                                       timeout: UInt16(timeoutUnits), latency: UInt16(latency))
     }
 
     /// Runs a connect and returns the device the backend bound to the new link on its own queue.
@@ -155,8 +168,12 @@ extension BGAPIBackend {
         guard case let .connected(info) = try perform(.connect(command), timeout: timeout) else {
             throw .unexpected("connect")
         }
-        // The link was bound when the dongle reported it; one that failed to be established in the same
-        // burst (connection_status, then connection_disconnected 0x023E) is already down here.
+        return try boundDevice(for: info, command: command)
+    }
+
+    /// The device the backend bound to a new link on its own queue; one that failed to be established in the
+    /// same burst (connection_status, then connection_disconnected 0x023E) is already down here, and throws.
+    func boundDevice(for info: LinkInfo, command: GAPConnectDirectCommand) throws(BGAPIError) -> BGAPIDevice {
         guard let device = peripheral(command.address) else { throw .unexpected("connect: no device bound") }
         device.remember(connectCommand: command)
         guard device.isBound(to: info.id) else {

@@ -7,8 +7,11 @@ import Synchronization
 public enum BGAPIPort: Sendable {
     /// A device path: `/dev/ttyACM0`, `/dev/cu.usbmodem1411`, or an emulator's pty or `--link`.
     case path(String)
-    /// The first BLED112 found by USB VID 0x2458 / PID 0x0001 (sysfs on Linux, `/dev/cu.usbmodem*` on macOS).
+    /// The first BLED112 found by USB VID 0x2458 / PID 0x0001 (sysfs on Linux). On macOS a `cu.usbmodem*` port
+    /// cannot be confirmed to be one, so it is named in the error instead of being reset: pass its path.
     case autoDiscover
+    /// Auto-discovery with a discovery of the caller's (fake roots, or another strategy, in tests).
+    case discover(PortDiscovery)
     /// A transport made by the caller, e.g. an in-process virtual dongle; called again to reopen after a reset.
     case custom(name: String, open: @Sendable () throws(TransportError) -> any ByteTransport)
 }
@@ -103,18 +106,27 @@ public final class BGAPIBackend: @unchecked Sendable {
     private var timer: (any ScheduledTimer)?
     private var timerDeadline: Duration?
     private var nextID: UInt64 = 0
-    private var waiters: [HostRequestID: Waiter<HostResult>] = [:]
+    typealias Completion = @Sendable (Result<HostResult, BGAPIError>) -> Void
+    private var waiters: [HostRequestID: Completion] = [:]
     private var rawCalls: Set<HostRequestID> = []
-    private var finished: [(Waiter<HostResult>, Result<HostResult, BGAPIError>)] = []
+    private var finished: [(Completion, Result<HostResult, BGAPIError>)] = []
+    private var eventStreams: [UInt64: AsyncStream<BGAPIBackendEvent>.Continuation] = [:]
+    private var nextStream: UInt64 = 0
     private var eventHandler: (@Sendable (BGAPIBackendEvent) -> Void)?
     /// Events since the last raw command's response, for ``expect(timeout:matching:)`` (pygatt's queue).
     private var rawEvents: [BGAPIEvent] = []
     private static let rawEventLimit = 256
     private var expectations: [ObjectIdentifier: Mailbox<BGAPIEvent>] = [:]
     private var scanMailboxes: [ObjectIdentifier: Mailbox<AdvertisementReport>] = [:]
+    private var scanStreams: [ObjectIdentifier: (sink: @Sendable (AdvertisementReport) -> Void,
+                                                 end: @Sendable (BGAPIError) -> Void)] = [:]
     var scanSink: (@Sendable (AdvertisementReport) -> Void)?
-    /// Every peripheral ever connected, by address: the same object across reconnects.
+    /// Every peripheral connected, by address: the same object across reconnects (at most
+    /// ``peripheralLimit``; the longest-disconnected are forgotten first).
     private var peripherals: [BluetoothAddress: BGAPIDevice] = [:]
+    private var peripheralOrder: [BluetoothAddress] = []   // least recently up first
+    /// How many peripherals the backend remembers for reconnects.
+    public static let peripheralLimit = 256
     /// The device bound to each link that is up.
     private var linked: [LinkID: BGAPIDevice] = [:]
     private(set) var running = false
@@ -207,12 +219,21 @@ public final class BGAPIBackend: @unchecked Sendable {
         switch port {
         case let .path(p): return p
         case .custom: return nil
-        case .autoDiscover:
-            guard let found = PortDiscovery().bled112Ports().first else {
-                throw .noDongle("no BLED112 found (USB 2458:0001): plug one in, or pass the port path")
-            }
-            return found
+        case .autoDiscover: return try Self.discovered(by: PortDiscovery())
+        case let .discover(discovery): return try Self.discovered(by: discovery)
         }
+    }
+
+    /// The first confirmed BLED112; unconfirmed candidates are named, never opened (a reset would go to
+    /// whatever USB modem they are).
+    static func discovered(by discovery: PortDiscovery) throws(BGAPIError) -> String {
+        let candidates = discovery.candidates()
+        if let confirmed = candidates.first(where: \.isConfirmed) { return confirmed.path }
+        if !candidates.isEmpty {
+            throw .noDongle("cannot tell whether \(candidates.map(\.path).joined(separator: ", ")) is a BLED112 (no USB ids "
+                            + "on this system): pass the port path, e.g. --port \(candidates[0].path)")
+        }
+        throw .noDongle("no BLED112 found (USB 2458:0001): plug one in, or pass the port path")
     }
 
     private func openTransport() throws(BGAPIError) -> any ByteTransport {
@@ -253,19 +274,48 @@ public final class BGAPIBackend: @unchecked Sendable {
         let deadline = budget.deadline
         dispatchPrecondition(condition: .notOnQueue(queue))
         let waiter = Waiter<HostResult>()
+        submit(operation, within: budget) { waiter.finish($0) }
+        return try waiter.wait(backstop: max(.zero, deadline - now()) + .seconds(2), operation: operation.name).get()
+    }
+
+    /// Submits one host operation from any thread; `completion` runs once, on the backend queue at the end of
+    /// the turn that finished it. `registered` hears the call's id (to cancel it) before anything is sent.
+    func submit(_ operation: HostOperation, within budget: CallBudget,
+                registered: (@Sendable (HostRequestID) -> Void)? = nil, completion: @escaping Completion) {
         let raw: Bool
         if case .command = operation { raw = true } else { raw = false }
         queue.async { [self] in
             turn {
-                guard running else { waiter.finish(.failure(.notRunning)); return }
+                guard running else { completion(.failure(.notRunning)); return }
                 nextID += 1
                 let id = HostRequestID(rawValue: nextID)
-                waiters[id] = waiter
+                waiters[id] = completion
                 if raw { rawCalls.insert(id) }
-                apply(host.submit(operation, id: id, deadline: deadline, timeout: budget.timeout, at: now()))
+                registered?(id)
+                apply(host.submit(operation, id: id, deadline: budget.deadline, timeout: budget.timeout, at: now()))
             }
         }
-        return try waiter.wait(backstop: max(.zero, deadline - now()) + .seconds(2), operation: operation.name).get()
+    }
+
+    /// Cancels a call submitted with ``submit(_:within:registered:completion:)``; it completes with `.cancelled`.
+    func cancel(_ id: HostRequestID) {
+        queue.async { [self] in turn { apply(host.cancel(id, at: now())) } }
+    }
+
+    /// A new stream of every backend event, in wire order, from now until the consumer goes away (across
+    /// stops and starts; bounded: the newest 4,096 are kept if the consumer falls behind).
+    func makeEventStream() -> AsyncStream<BGAPIBackendEvent> {
+        let (stream, continuation) = AsyncStream<BGAPIBackendEvent>.makeStream(bufferingPolicy: .bufferingNewest(4096))
+        let key = sync { () -> UInt64 in
+            nextStream += 1
+            eventStreams[nextStream] = continuation
+            return nextStream
+        }
+        let queue = self.queue
+        continuation.onTermination = { [weak self] _ in
+            queue.async { [weak self] in self?.eventStreams[key] = nil }
+        }
+        return stream
     }
 
     /// Runs one host operation with its own `timeout` from now.
@@ -358,7 +408,7 @@ public final class BGAPIBackend: @unchecked Sendable {
         body()
         let done = finished
         finished = []
-        for (waiter, result) in done { waiter.finish(result) }
+        for (completion, result) in done { completion(result) }
     }
 
     private func handle(_ event: TransportEvent) {
@@ -425,11 +475,18 @@ public final class BGAPIBackend: @unchecked Sendable {
             case let .complete(id, result):
                 // A raw command's answer starts a new exchange: `expect` looks at what follows it.
                 if rawCalls.remove(id) != nil { rawEvents = [] }
-                if let waiter = waiters.removeValue(forKey: id) { finished.append((waiter, result)) }
+                if let completion = waiters.removeValue(forKey: id) { finished.append((completion, result)) }
             case let .linkUp(info):
                 let device = peripherals[info.address] ?? BGAPIDevice(backend: self, address: info.address,
                                                                        addressType: info.addressType)
                 peripherals[info.address] = device
+                peripheralOrder.removeAll { $0 == info.address }
+                peripheralOrder.append(info.address)
+                if peripheralOrder.count > Self.peripheralLimit,
+                   let stale = peripheralOrder.first(where: { peripherals[$0]?.isConnected == false }) {
+                    peripherals[stale] = nil
+                    peripheralOrder.removeAll { $0 == stale }
+                }
                 device.bind(info)
                 linked[info.id] = device
                 emit(.connected(address: info.address, connection: info.connection))
@@ -465,6 +522,7 @@ public final class BGAPIBackend: @unchecked Sendable {
             let report = AdvertisementReport(address: e.sender, addressType: e.addressType, packetType: e.packetType,
                                              rssi: e.rssi, bond: e.bond, data: AdvertisingData(bytes: e.data))
             for box in scanMailboxes.values { box.put(report) }
+            for stream in scanStreams.values { stream.sink(report) }
             if let sink = scanSink { callbackQueue.async { sink(report) } }
             emit(.advertisement(report))
         case let .smPasskeyRequest(e):
@@ -480,6 +538,7 @@ public final class BGAPIBackend: @unchecked Sendable {
     }
 
     private func emit(_ event: BGAPIBackendEvent) {
+        for stream in eventStreams.values { stream.yield(event) }
         guard let handler = eventHandler else { return }
         callbackQueue.async { handler(event) }
     }
@@ -494,11 +553,13 @@ public final class BGAPIBackend: @unchecked Sendable {
         timer = nil
         timerDeadline = nil
         apply(host.failAll(error, loss: loss))
-        for (_, waiter) in waiters { finished.append((waiter, .failure(error))) }
+        for (_, completion) in waiters { finished.append((completion, .failure(error))) }
         waiters = [:]
         rawCalls = []
         for box in expectations.values { box.close(error) }
         for box in scanMailboxes.values { box.close(error) }
+        for stream in scanStreams.values { stream.end(error) }
+        scanStreams = [:]
         scanSink = nil
         if wasRunning, let event { emit(event) }
     }
@@ -534,7 +595,17 @@ public final class BGAPIBackend: @unchecked Sendable {
         }
     }
 
-    func removeScanMailbox(_ key: ObjectIdentifier) { sync { scanMailboxes[key] = nil } }
+    func removeScanMailbox(_ key: ObjectIdentifier) { sync { scanMailboxes[key] = nil; scanStreams[key] = nil } }
+
+    /// Registers an async scan's sink (reports, in order, on the backend queue) and how to end it.
+    func addScanContinuation(_ key: ObjectIdentifier, _ sink: @escaping @Sendable (AdvertisementReport) -> Void,
+                             onEnd: @escaping @Sendable (BGAPIError) -> Void) -> Bool {
+        sync {
+            guard running else { return false }
+            scanStreams[key] = (sink, onEnd)
+            return true
+        }
+    }
 
     /// The device object for `address`, if the backend has ever connected it.
     func peripheral(_ address: BluetoothAddress) -> BGAPIDevice? { sync { peripherals[address] } }

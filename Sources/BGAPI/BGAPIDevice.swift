@@ -37,6 +37,8 @@ public final class BGAPIDevice: Sendable, CustomStringConvertible {
         var connectCommand: GAPConnectDirectCommand?
         var closing = false
         var reconnectPolicy: ReconnectPolicy?
+        var streams: [UInt64: (handle: AttributeHandle, sink: NotificationCallback, end: @Sendable (LinkLoss) -> Void)] = [:]
+        var nextStream: UInt64 = 0
     }
 
     /// The backend that owns the link.
@@ -117,21 +119,79 @@ public final class BGAPIDevice: Sendable, CustomStringConvertible {
     }
 
     func deliver(handle: AttributeHandle, value: [UInt8], on queue: DispatchQueue) {
-        let callbacks = state.withLock { $0.callbacks[handle] ?? [] }
+        let (callbacks, sinks) = state.withLock { s in
+            (s.callbacks[handle] ?? [], s.streams.values.filter { $0.handle == handle }.map(\.sink))
+        }
+        // Async sequences buffer on their own; they take values on the backend queue, in order.
+        for sink in sinks { sink(handle, value) }
         guard !callbacks.isEmpty else { return }
         queue.async { for callback in callbacks { callback(handle, value) } }
     }
 
+    func store(services: [GATTService]) { state.withLock { $0.services = services } }
+
+    func markClosing() { state.withLock { $0.closing = true } }
+
+    /// Adds a notification sequence's sink and records the subscription (for reconnects).
+    func addStream(handle: AttributeHandle, indication: Bool, sink: @escaping NotificationCallback,
+                   onEnd: @escaping @Sendable (LinkLoss) -> Void) -> StreamToken {
+        state.withLock { s in
+            s.nextStream += 1
+            s.streams[s.nextStream] = (handle, sink, onEnd)
+            s.subscriptions[handle] = indication
+            return StreamToken(rawValue: s.nextStream)
+        }
+    }
+
+    /// Removes a sequence's sink: its value handle, and whether nobody listens to it any more.
+    func removeStream(_ token: StreamToken) -> (AttributeHandle, Bool)? {
+        state.withLock { s in
+            guard let removed = s.streams.removeValue(forKey: token.rawValue) else { return nil }
+            let others = s.streams.values.contains { $0.handle == removed.handle } || !(s.callbacks[removed.handle] ?? []).isEmpty
+            if !others { s.subscriptions[removed.handle] = nil }
+            return (removed.handle, !others)
+        }
+    }
+
+    static func checkWriteLength(_ value: [UInt8]) throws(BGAPIError) {
+        guard value.count <= maximumWriteLength else {
+            throw .invalidArgument("\(value.count) bytes do not fit one write (at most \(maximumWriteLength)); use a long write")
+        }
+    }
+
+    static func checkLongWriteLength(_ value: [UInt8]) throws(BGAPIError) {
+        guard value.count <= maximumLongWriteLength else {
+            throw .invalidArgument("\(value.count) bytes exceed the 512-byte attribute limit")
+        }
+    }
+
+    /// The CCCD and the value to write for a subscription, or why the characteristic cannot be subscribed.
+    static func subscription(for c: GATTCharacteristic, indication: Bool) throws(BGAPIError) -> (GATTDescriptor, ClientConfiguration) {
+        guard let cccd = c.configurationDescriptor else {
+            throw .notFound("characteristic \(c.uuid) at \(c.valueHandle) has no configuration descriptor (0x2902)")
+        }
+        let wanted: CharacteristicProperties = indication ? .indicate : .notify
+        guard c.properties.contains(wanted) else {
+            throw .invalidArgument("characteristic \(c.uuid) does not allow \(indication ? "indications" : "notifications") (\(c.properties))")
+        }
+        return (cccd, indication ? .indications : .notifications)
+    }
+
     /// The link is gone: runs the disconnect handlers, and says whether to reconnect by itself.
     func markDown(link: LinkID, loss: LinkLoss, on queue: DispatchQueue) -> ReconnectPolicy? {
-        let (handlers, policy) = state.withLock { s -> ([@Sendable (LinkLoss) -> Void], ReconnectPolicy?) in
-            guard s.link == link else { return ([], nil) }
+        let (handlers, policy, ends) = state.withLock { s -> ([@Sendable (LinkLoss) -> Void], ReconnectPolicy?, [@Sendable (LinkLoss) -> Void]) in
+            guard s.link == link else { return ([], nil, []) }
             s.link = nil
             s.loss = loss
             s.encrypted = false
             let policy = ReconnectPolicy.shouldReconnect(after: loss, closedLocally: s.closing) ? s.reconnectPolicy : nil
-            return (s.disconnectHandlers, policy)
+            // A disconnect finishes every notification sequence with the loss.
+            let ends = s.streams.values.map(\.end)
+            for handle in Set(s.streams.values.map(\.handle)) where (s.callbacks[handle] ?? []).isEmpty { s.subscriptions[handle] = nil }
+            s.streams = [:]
+            return (s.disconnectHandlers, policy, ends)
         }
+        for end in ends { end(loss) }
         if !handlers.isEmpty { queue.async { for handler in handlers { handler(loss) } } }
         return policy
     }
@@ -158,14 +218,14 @@ public final class BGAPIDevice: Sendable, CustomStringConvertible {
 
     // MARK: - Calls
 
-    private func link() throws(BGAPIError) -> LinkID {
+    func linkID() throws(BGAPIError) -> LinkID {
         guard let link = state.withLock({ $0.link }) else { throw .notConnected }
         return link
     }
 
     @discardableResult
     private func run(_ operation: (LinkID) -> HostOperation, deadline: CallBudget) throws(BGAPIError) -> HostResult {
-        try backend.perform(operation(try link()), within: deadline)
+        try backend.perform(operation(try linkID()), within: deadline)
     }
 
     private func deadline(_ timeout: Duration) -> CallBudget { backend.budget(timeout) }
@@ -202,7 +262,7 @@ public final class BGAPIDevice: Sendable, CustomStringConvertible {
         try discoverServices(timeout: timeout).flatMap(\.characteristics)
     }
 
-    private func knownCharacteristics(deadline: CallBudget) throws(BGAPIError) -> [GATTCharacteristic] {
+    func knownCharacteristics(deadline: CallBudget) throws(BGAPIError) -> [GATTCharacteristic] {
         if let services = state.withLock({ $0.services }) { return services.flatMap(\.characteristics) }
         return try discover(deadline: deadline).flatMap(\.characteristics)
     }
@@ -238,7 +298,7 @@ public final class BGAPIDevice: Sendable, CustomStringConvertible {
 
     // MARK: - Reading
 
-    /// Reads a characteristic's value by UUID (the first 22 bytes; see ``readLong(_:timeout:)``); discovery,
+    /// Reads a characteristic's value by UUID (the first 22 bytes; see `readLong(_:timeout:)`); discovery,
     /// when needed, counts against the same deadline.
     public func read(_ uuid: BluetoothUUID, timeout: Duration = .seconds(10)) throws(BGAPIError) -> [UInt8] {
         let end = deadline(timeout)
@@ -284,16 +344,14 @@ public final class BGAPIDevice: Sendable, CustomStringConvertible {
         try write(try characteristic(uuid, deadline: end).valueHandle, value, withResponse: withResponse, deadline: end)
     }
 
-    /// Writes by handle; a value over 20 bytes is refused before anything is sent (use ``writeLongHandle(_:_:timeout:)``).
+    /// Writes by handle; a value over 20 bytes is refused before anything is sent (use `writeLongHandle(_:_:timeout:)`).
     public func writeHandle(_ handle: AttributeHandle, _ value: [UInt8], withResponse: Bool = true,
                             timeout: Duration = .seconds(30)) throws(BGAPIError) {
         try write(handle, value, withResponse: withResponse, deadline: deadline(timeout))
     }
 
     private func write(_ handle: AttributeHandle, _ value: [UInt8], withResponse: Bool, deadline: CallBudget) throws(BGAPIError) {
-        guard value.count <= Self.maximumWriteLength else {
-            throw .invalidArgument("\(value.count) bytes do not fit one write (at most \(Self.maximumWriteLength)); use a long write")
-        }
+        try Self.checkWriteLength(value)
         try run({ withResponse ? .write($0, handle, value) : .writeWithoutResponse($0, handle, value) }, deadline: deadline)
     }
 
@@ -310,9 +368,7 @@ public final class BGAPIDevice: Sendable, CustomStringConvertible {
     }
 
     private func writeLong(_ handle: AttributeHandle, _ value: [UInt8], deadline: CallBudget) throws(BGAPIError) {
-        guard value.count <= Self.maximumLongWriteLength else {
-            throw .invalidArgument("\(value.count) bytes exceed the 512-byte attribute limit")
-        }
+        try Self.checkLongWriteLength(value)
         try run({ .writeLong($0, handle, value) }, deadline: deadline)
     }
 
@@ -335,17 +391,11 @@ public final class BGAPIDevice: Sendable, CustomStringConvertible {
 
     private func subscribe(_ c: GATTCharacteristic, indication: Bool, deadline: CallBudget,
                            callback: NotificationCallback?) throws(BGAPIError) {
-        guard let cccd = c.configurationDescriptor else {
-            throw .notFound("characteristic \(c.uuid) at \(c.valueHandle) has no configuration descriptor (0x2902)")
-        }
-        let wanted: CharacteristicProperties = indication ? .indicate : .notify
-        guard c.properties.contains(wanted) else {
-            throw .invalidArgument("characteristic \(c.uuid) does not allow \(indication ? "indications" : "notifications") (\(c.properties))")
-        }
+        let (cccd, config) = try Self.subscription(for: c, indication: indication)
         // Register first: the first value may follow the CCCD write at once.
         if let callback { state.withLock { $0.callbacks[c.valueHandle, default: []].append(callback) } }
         if state.withLock({ $0.subscriptions[c.valueHandle] == indication }), isConnected { return }
-        try run({ .configure($0, descriptor: cccd.handle, indication ? .indications : .notifications) }, deadline: deadline)
+        try run({ .configure($0, descriptor: cccd.handle, config) }, deadline: deadline)
         state.withLock { $0.subscriptions[c.valueHandle] = indication }
     }
 
@@ -396,7 +446,7 @@ public final class BGAPIDevice: Sendable, CustomStringConvertible {
     /// Answers the peer's passkey request (six digits, 0…999999).
     public func enterPasskey(_ passkey: UInt32) throws(BGAPIError) {
         guard passkey <= 999_999 else { throw .invalidArgument("passkey \(passkey) has more than six digits") }
-        _ = try link()
+        _ = try linkID()
         try backend.perform(.checkedCommand(.smPasskeyEntry(.init(handle: connection, passkey: passkey))),
                             timeout: backend.commandTimeout)
     }
@@ -412,15 +462,15 @@ public final class BGAPIDevice: Sendable, CustomStringConvertible {
 
     /// The ATT MTU: the BLED112's v1 firmware cannot exchange MTUs and always uses 23, whatever is asked.
     public func exchangeMTU(_ requested: Int) throws(BGAPIError) -> Int {
-        _ = try link()
+        _ = try linkID()
         guard (23 ... 517).contains(requested) else { throw .invalidArgument("MTU \(requested) is not in 23…517") }
         return 23
     }
 
     /// Closes the link and waits for the dongle to confirm; no auto-reconnect follows.
     public func disconnect(timeout: Duration = .seconds(5)) throws(BGAPIError) {
-        state.withLock { $0.closing = true }
-        guard let l = try? link() else { return }
+        markClosing()
+        guard let l = try? linkID() else { return }
         do {
             try backend.perform(.disconnect(l), timeout: timeout)
         } catch .notConnected {

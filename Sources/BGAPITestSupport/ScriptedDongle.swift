@@ -50,8 +50,9 @@ public final class ScriptedDongle: Sendable {
     public func waitFor(within limit: Duration = .seconds(5), _ predicate: (BGAPICommand) -> Bool) -> BGAPICommand? {
         let end = DispatchTime.now() + .nanoseconds(Int(clamping: limit.wholeNanoseconds))
         while true {
-            if let found = state.withLock({ $0.commands.first(where: predicate) }) { return found }
-            if arrived.wait(timeout: end) == .timedOut { return state.withLock { $0.commands.first(where: predicate) } }
+            // The predicate runs outside the lock: it may look at `commands` itself.
+            if let found = commands.first(where: predicate) { return found }
+            if arrived.wait(timeout: end) == .timedOut { return commands.first(where: predicate) }
         }
     }
 

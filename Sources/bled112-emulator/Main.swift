@@ -13,8 +13,19 @@ struct BLED112Emulator: ParsableCommand {
         commandName: "bled112-emulator",
         abstract: "A virtual BLED112 (BGAPI v1) dongle on a pty, with a simulated world of peripherals.",
         discussion: """
-        Prints the pty path as the first line of stdout; point your BGAPI host at it, e.g.
-        pygatt.BGAPIBackend(serial_port=PATH). Runs until SIGINT or SIGTERM.
+        Prints the pty path as the first line of stdout; point your BGAPI host at it, e.g. pygatt.BGAPIBackend(serial_port=PATH), or at --link. Runs until SIGINT or SIGTERM (exit 0).
+
+        SCENARIOS
+          --scenario FILE simulates the world a JSON file describes: the dongle (address, firmware, connection and bond slots, usb or uart), peripherals (address and type, advertising and scan response data, interval, RSSI walk, appearance and departure times), their GATT databases (services, includes, characteristics with properties, values, value generators, notification periods, descriptors, security: encryption, passkey MITM), and timed faults. --print-demo prints the built-in world as a starting point; docs/scenarios.md has every key. A file that does not make sense is refused at start with one line naming the key (exit 1).
+
+        FAULTS (scenario "faults": [{"at": SECONDS, "kind": KIND, ...}])
+          disconnect (peripheral, code: the reason, e.g. 520 = 0x0208 supervision timeout), unplug (seconds off the bus), reset (the dongle resets: off USB, or system_boot with --uart), connectFailure (connection_status then connection_disconnected 0x023E), lateCompletion (seconds: the next procedure ends that much later), attError (peripheral, code), silence (the peripheral stops answering until the 30 s ATT timeout), garble (count random bytes), dropResponse (the next response is lost), delayResponse (seconds).
+
+        PORTS
+          A BLED112 drops off USB when it resets (system_reset, dfu_reset, the reset fault) and comes back after about a second on a new pty, as a real one re-enumerates, perhaps under a new name. --link PATH keeps a symlink that points at the current pty and is absent while the dongle is away, as a udev by-id link is: give hosts that reset on start (pygatt does) the link, not the pty path. --uart makes it a BLE112/BLE113 on a UART instead: the port stays and system_boot arrives.
+
+        STATE AND TIME
+          --state FILE keeps the dongle's flash (bonds, PS keys) across runs, as the real dongle does. --fast makes procedures, pairing and re-enumeration take no simulated time, for tests; without it ATT round trips follow the link's connection interval, as on air.
         """)
 
     @Option(name: .long, help: "World to simulate: 'demo' (built in) or a JSON scenario file (docs/scenarios.md).")

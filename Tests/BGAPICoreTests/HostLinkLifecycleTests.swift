@@ -275,3 +275,66 @@ struct HostLinkLifecycleTests {
         #expect(completions(done)[id] == .success(.disconnected(.disconnected(.connectionTerminatedByLocalHost))))
     }
 }
+
+/// Cancelling a call (what an async task's cancellation does) ends it at once and leaves the link usable.
+struct HostCancellationTests {
+    typealias H = HostHarness
+
+    @Test func cancellingALongReadEndsTheCallButTheDongleKeepsTheSlotUntilItEnds() {
+        var h = HostHarness()
+        let link = h.connect()
+        let (read, _) = h.submit(.readLong(link.id, AttributeHandle(0x10)))
+        _ = h.respond(.attClientReadLong(.init(connection: H.c0, result: .success)))
+        _ = h.event(value(H.c0, 0x10, .read, Array(repeating: 1, count: 22)))
+        let out = h.host.cancel(read, at: h.now)
+        #expect(completions(out)[read] == .failure(.cancelled))
+        let (next, queued) = h.submit(.read(link.id, AttributeHandle(0x11)))
+        #expect(writes(queued).isEmpty, "the dongle is still reading")
+        let end = h.event(value(H.c0, 0x10, .readBlob, [2])) + h.event(completed(H.c0, .success, 0x10))
+        #expect(completions(end).isEmpty, "the cancelled call gets nothing more")
+        #expect(sent(end) == [.attClientReadByHandle(.init(connection: H.c0, chrHandle: AttributeHandle(0x11)))])
+        _ = h.respond(.attClientReadByHandle(.init(connection: H.c0, result: .success)))
+        #expect(completions(h.event(value(H.c0, 0x11, .read, [5])))[next] == .success(.value([5])))
+    }
+
+    @Test func cancellingAConnectEndsItOnTheRadioAndAQueuedCallIsJustDropped() {
+        var h = HostHarness()
+        let (connect, _) = h.submit(.connect(H.connectCommand(H.hrm)))
+        _ = h.respond(.gapConnectDirect(.init(result: .success, connectionHandle: H.c0)))
+        let (queued, _) = h.submit(.connect(H.connectCommand(H.thermo)))
+        let out = h.host.cancel(queued, at: h.now)
+        #expect(completions(out)[queued] == .failure(.cancelled) && writes(out).isEmpty)
+        let cancel = h.host.cancel(connect, at: h.now)
+        #expect(completions(cancel)[connect] == .failure(.cancelled))
+        #expect(sent(cancel) == [.gapEndProcedure(.init())])
+    }
+}
+
+extension HostCancellationTests {
+    @Test func aCallEndedWhileItsCommandIsInFlightHoldsTheLinkUntilTheDongleAnswers() {
+        var h = HostHarness()
+        let link = h.connect()
+        let (read, _) = h.submit(.readLong(link.id, AttributeHandle(0x10)))
+        // Cancelled before the dongle's response: the dongle may be starting the read right now.
+        #expect(completions(h.host.cancel(read, at: h.now))[read] == .failure(.cancelled))
+        let (next, queued) = h.submit(.read(link.id, AttributeHandle(0x11)))
+        #expect(writes(queued).isEmpty)
+        // It did start: the slot stays taken until its end.
+        #expect(writes(h.respond(.attClientReadLong(.init(connection: H.c0, result: .success)))).isEmpty)
+        let end = h.event(completed(H.c0, .success, 0x10))
+        #expect(sent(end) == [.attClientReadByHandle(.init(connection: H.c0, chrHandle: AttributeHandle(0x11)))])
+        _ = next
+    }
+
+    @Test func aCommandWhoseResponseNeverComesFreesThePortAfterAGrace() {
+        var h = HostHarness()
+        let link = h.connect()
+        _ = h.submit(.read(link.id, AttributeHandle(0x10)), timeout: .milliseconds(300))
+        _ = h.advance(.milliseconds(300))
+        let (hello, waiting) = h.submit(.command(.systemHello(.init())))
+        #expect(writes(waiting).isEmpty, "the read's command is still in flight")
+        let later = h.advance(BGAPIHost.responseGrace)
+        #expect(sent(later) == [.systemHello(.init())], "a lost response blocks the port only for the grace")
+        _ = hello
+    }
+}

@@ -319,6 +319,25 @@ import Testing
         backend.stop()
     }
 
+    @Test func autoDiscoveryNeverResetsAPortItCannotConfirm() throws {
+        let dev = FileManager.default.temporaryDirectory.appendingPathComponent("blex-dev-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dev) }
+        try FileManager.default.createDirectory(at: dev, withIntermediateDirectories: true)
+        // A pty stands in for the unknown USB modem: it would accept the reset if we sent it.
+        let modem = try PseudoTerminal()
+        try FileManager.default.createSymbolicLink(atPath: dev.appendingPathComponent("cu.usbmodem1411").path,
+                                                   withDestinationPath: modem.slavePath)
+        let backend = BGAPIBackend(port: .discover(PortDiscovery(strategy: .deviceNames, deviceRoot: dev.path)))
+        #expect {
+            try backend.start(reset: true)
+        } throws: { error in
+            guard case let .noDongle(why) = error as? BGAPIError else { return false }
+            return why.contains("cu.usbmodem1411") && why.contains("--port")
+        }
+        #expect(!backend.isRunning)
+        modem.close()
+    }
+
     @Test func noDongleSaysWhatToDo() {
         let backend = BGAPIBackend(serialPort: "/nonexistent/ttyACM9")
         #expect {

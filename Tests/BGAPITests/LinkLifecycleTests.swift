@@ -187,12 +187,16 @@ import Testing
         }
         defer { backend.stop(); withExtendedLifetime(dongle) {} }
         let results = Recorder<Result<BluetoothAddress, BGAPIError>>()
+        // Threads of their own: on 2 cores the global queue may not start a second blocked worker in time,
+        // and then the test could not see the old bug (two gap_connect_direct on top of each other).
         for address in [Self.hrm, Self.thermo] {
-            DispatchQueue.global().async {
+            Thread {
                 do throws(BGAPIError) { results.add(.success(try backend.connect(address: address).address)) }
                 catch { results.add(.failure(error)) }
-            }
+            }.start()
         }
+        #expect(dongle.waitFor { c in if case let .gapConnectDirect(x) = c { return x.address == Self.hrm }; return false } != nil
+            || dongle.waitFor { c in if case let .gapConnectDirect(x) = c { return x.address == Self.thermo }; return false } != nil)
         let first = try #require(dongle.waitFor { if case .gapConnectDirect = $0 { true } else { false } })
         #expect(dongle.waitFor(within: .milliseconds(300)) { c in
             if case .gapConnectDirect = c { return c != first }

@@ -1,6 +1,6 @@
 // Scan memory: what `BGAPIBackend.scan` holds after scanning a crowded room for 10 s and for 20 s.
 // 80 virtual devices advertise every 20 ms (≈ 4,000 packets/s, active scanning) on the in-process virtual
-// BLED112 with real timing. Memory is glibc's in-use heap (mallinfo2) after the scan minus before it, with the
+// BLED112 with real timing. Memory is the process's resident set after the scan minus before it, with the
 // results still alive; "retained" counts the packets the results keep. The bound is per device (latest of each
 // packet type + the last 16), so the two scans should hold about the same however long they run.
 //
@@ -28,7 +28,13 @@ let backend = BGAPIBackend(port: .custom(name: "virtual") { () throws(TransportE
 })
 try backend.start(reset: false)
 
-func heapInUse() -> Int { Int(mallinfo2().uordblks) }
+/// Resident memory, from /proc/self/status (VmRSS, kB → bytes).
+func heapInUse() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+          let kB = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+    return kB * 1024
+}
 
 var kept: [[ScanResult]] = []
 for s in seconds {
@@ -44,7 +50,7 @@ for s in seconds {
     let everyPacket = packets * (MemoryLayout<AdvertisementReport>.stride + averageData + 32)
     print("""
     {"seconds": \(s), "devices": \(results.count), "packets": \(packets), "packetsPerSecond": \(Int(Double(packets) / s)), \
-    "retainedReports": \(retained), "heapDeltaBytes": \(after - before), "everyPacketEstimateBytes": \(everyPacket)}
+    "retainedReports": \(retained), "rssDeltaBytes": \(after - before), "everyPacketEstimateBytes": \(everyPacket)}
     """)
 }
 backend.stop()

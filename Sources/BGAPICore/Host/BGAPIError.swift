@@ -24,6 +24,8 @@ public enum BGAPIError: Error, Hashable, Sendable, CustomStringConvertible {
     case notRunning
     /// No BLED112 was found, or the given port could not be opened.
     case noDongle(String)
+    /// The caller cancelled the call (an async task was cancelled); the link stays usable.
+    case cancelled
     /// An argument is out of range; nothing was sent.
     case invalidArgument(String)
     /// No characteristic, descriptor or service matches.
@@ -64,6 +66,7 @@ public enum BGAPIError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .portClosed(why): "serial port closed: \(why); plug the dongle back in and start again"
         case .notRunning: "the backend is not running: call start() first"
         case let .noDongle(why): why
+        case .cancelled: "cancelled"
         case let .invalidArgument(why): "invalid argument: \(why)"
         case let .notFound(what): "not found: \(what)"
         case let .unexpected(what): "unexpected answer: \(what)"

@@ -163,24 +163,46 @@ public struct BGAPIHost: Sendable {
                 remove(r.token)
                 continue
             }
-            let timeout = BGAPIError.timeout(operation: r.name, after: r.timeout)
-            if r.started, r.procedure.isRunningOnDongle, case .att = r.slot {
-                // The dongle still runs it: later calls on the link wait for its end instead of meeting wrong_state.
-                r.id.map { out.append(.complete($0, .failure(timeout))) }
-                running[i].id = nil
-                running[i].abandoned = true
-                running[i].deadline = now + Self.attTimeout
-                continue
-            }
-            if let connect = r.procedure as? ConnectProcedure, r.started, connect.isInitiating {
-                // Cancel it on the radio, and close the link if it completes anyway.
-                abandonedConnects.append((connect.command.address, now + Self.lateLinkWindow))
-                finish(r.token, .failure(timeout), &out, now: now)
-                enqueueOwn(CommandProcedure(.gapEndProcedure(.init()), checked: false), now: now)
-                continue
-            }
-            finish(r.token, .failure(timeout), &out, now: now)
+            _ = i
+            end(r, .timeout(operation: r.name, after: r.timeout), &out, now: now)
         }
+        pump(&out, now: now)
+        return out
+    }
+
+    /// How long an abandoned procedure waits for the response to the command it had in flight.
+    public static let responseGrace = Duration.seconds(1)
+
+    /// Ends a call early (its deadline passed, or it was cancelled) without lying to the dongle.
+    private mutating func end(_ r: Running, _ error: BGAPIError, _ out: inout [HostAction], now: Duration) {
+        guard let i = index(r.token) else { return }
+        if r.started, case .att = r.slot, r.procedure.isRunningOnDongle || inFlight?.token == r.token {
+            // The dongle runs it (or is about to, once it answers the command in flight): the caller is told
+            // now; the link's ATT slot stays taken until the dongle ends it, so later calls wait instead of
+            // meeting wrong_state, and its late values go nowhere.
+            r.id.map { out.append(.complete($0, .failure(error))) }
+            running[i].id = nil
+            running[i].abandoned = true
+            running[i].deadline = now + (r.procedure.isRunningOnDongle ? Self.attTimeout : Self.responseGrace)
+            return
+        }
+        if let connect = r.procedure as? ConnectProcedure, r.started, connect.isInitiating {
+            // Cancel it on the radio, and close the link if it completes anyway.
+            abandonedConnects.append((connect.command.address, now + Self.lateLinkWindow))
+            finish(r.token, .failure(error), &out, now: now)
+            enqueueOwn(CommandProcedure(.gapEndProcedure(.init()), checked: false), now: now)
+            return
+        }
+        finish(r.token, .failure(error), &out, now: now)
+    }
+
+    /// Ends the call `id` now with ``BGAPIError/cancelled``, leaving its link usable: a procedure the dongle
+    /// still runs keeps its slot until the dongle ends it (as after a timeout); a connect is cancelled on the
+    /// radio; one not yet started is simply dropped.
+    public mutating func cancel(_ id: HostRequestID, at now: Duration) -> [HostAction] {
+        var out: [HostAction] = []
+        guard let r = running.first(where: { $0.id == id && !$0.abandoned }) else { return out }
+        end(r, .cancelled, &out, now: now)
         pump(&out, now: now)
         return out
     }
@@ -304,6 +326,10 @@ public struct BGAPIHost: Sendable {
         guard let i = index(o.token) else { return }  // its caller gave up; the answer goes nowhere
         let step = running[i].procedure.receive(response, at: now)
         apply(step, to: o.token, &out, now: now)
+        // An abandoned procedure the dongle has now started holds its slot until the dongle ends it.
+        if let j = index(o.token), running[j].abandoned, running[j].procedure.isRunningOnDongle {
+            running[j].deadline = now + Self.attTimeout
+        }
     }
 
     /// Follows the dongle's discovery state from the answers to the commands that change it.
