@@ -7,7 +7,7 @@ extension BGAPIPort {
     public var displayName: String {
         switch self {
         case let .path(path): path
-        case .autoDiscover: "first BLED112 (USB 2458:0001)"
+        case .autoDiscover, .discover: "first BLED112 (USB 2458:0001)"
         case let .custom(name, _): name
         }
     }
@@ -27,10 +27,13 @@ extension BGAPIPort {
         switch self {
         case let .path(path):
             return (try SerialPort.open(path: path), path)
-        case .autoDiscover:
-            guard let found = PortDiscovery().bled112Ports().first else {
-                throw TransportError(operation: .open, path: nil, code: 0,
-                                     message: "no BLED112 found (USB 2458:0001): plug one in, or pass the port path")
+        case .autoDiscover, .discover:
+            let discovery: PortDiscovery
+            if case let .discover(d) = self { discovery = d } else { discovery = PortDiscovery() }
+            // The backend's own rule: only a confirmed BLED112 is opened (and so reset).
+            let found: String
+            do { found = try BGAPIBackend.discovered(by: discovery) } catch {
+                throw TransportError(operation: .open, path: nil, code: 0, message: "\(error)")
             }
             return (try SerialPort.open(path: found), found)
         case let .custom(name, open):
