@@ -14,6 +14,12 @@ public final class EffectRunner: Sendable {
     private let worker = DispatchQueue(label: "blex.effects", attributes: .concurrent)
     private let send: @Sendable (Message) -> Void
     private let devices = Mutex<[BluetoothAddress: BGAPIDevice]>([:])
+    /// Connects the user gave up on while the library still waits for them.
+    private let cancelled = Mutex<Set<BluetoothAddress>>([])
+    /// Whether the user wants the scan on (`p` stops it); a connect resumes scanning only then.
+    private let scanWanted = Mutex(true)
+    /// Wall-clock seconds at the backend's monotonic zero, fixed by the first traffic record.
+    private let trafficEpoch = Mutex<Double?>(nil)
 
     /// `send` delivers a message to the UI (it hops to the main queue itself).
     public init(backend: BGAPIBackend, send: @escaping @Sendable (Message) -> Void) {
@@ -21,7 +27,19 @@ public final class EffectRunner: Sendable {
         self.send = send
     }
 
-    /// The backend's events, as messages.
+    /// The backend's events, as messages; traffic records keep their monotonic spacing (ms) on the wall clock.
+    public func message(for event: BGAPIBackendEvent) -> Message? {
+        guard case let .traffic(record) = event else { return Self.message(for: event) }
+        let now = Date().timeIntervalSince1970
+        let seconds = Double(record.time.components.seconds) + Double(record.time.components.attoseconds) / 1e18
+        let epoch = trafficEpoch.withLock { epoch in
+            if epoch == nil { epoch = now - seconds }
+            return epoch!
+        }
+        return .packet(record.message, epoch + seconds)
+    }
+
+    /// The backend's events, as messages (traffic stamped with the time it is delivered).
     public static func message(for event: BGAPIBackendEvent) -> Message? {
         let now = Date().timeIntervalSince1970
         switch event {
@@ -32,16 +50,21 @@ public final class EffectRunner: Sendable {
         case let .passkeyRequested(address): return .passkeyRequested(address)
         case let .passkeyDisplayed(address, passkey): return .passkeyDisplayed(address, passkey)
         case let .portClosed(why): return .failed(nil, "dongle gone (\(why)): plug it back in and restart blex")
-        case let .traffic(record):
-            return .traffic("\(record.isOutgoing ? "→" : "←") \(record.message)")
+        case let .traffic(record): return .packet(record.message, now)
         case let .malformed(why): return .traffic("! \(why)")
         case let .discarded(dropped): return .traffic("! \(dropped)")
         case .bonded, .other: return nil
         }
     }
 
-    /// Runs `effect` off the caller's thread; `then` runs after it, on the worker.
+    /// Runs `effect` off the caller's thread; `then` runs after it, on the worker. Turning the traffic feed
+    /// on or off happens at once, so it is on before any command that follows it is sent.
     public func run(_ effect: Effect, then: (@Sendable () -> Void)? = nil) {
+        if case let .traceTraffic(on) = effect {
+            backend.tracesTraffic = on
+            then?()
+            return
+        }
         worker.async { [self] in
             execute(effect)
             then?()
@@ -60,15 +83,31 @@ public final class EffectRunner: Sendable {
         let now = { Date().timeIntervalSince1970 }
         switch effect {
         case .startScan:
+            scanWanted.withLock { $0 = true }
             attempt(nil) { () throws(BGAPIError) in try backend.startScanning(active: true, discoverMode: .observation) }
         case .stopScan:
+            scanWanted.withLock { $0 = false }
             attempt(nil) { () throws(BGAPIError) in try backend.stopScanning() }
+        case let .cancelConnect(address):
+            // gap_end_procedure ends the dongle's connect at once; the library's own wait for it runs out on
+            // its timeout, and its answer is then ignored (a link that came up meanwhile is closed).
+            cancelled.withLock { _ = $0.insert(address) }
+            try? backend.stopScanning()
+            if scanWanted.withLock({ $0 }) { try? backend.startScanning(active: true, discoverMode: .observation) }
         case let .connect(address, type):
-            attempt(address) { () throws(BGAPIError) in
-                // The dongle cannot scan while it connects; scanning resumes once the link is up.
+            cancelled.withLock { _ = $0.remove(address) }
+            let gaveUp = { self.cancelled.withLock { $0.contains(address) } }
+            do throws(BGAPIError) {
+                // The dongle cannot scan while it connects; scanning resumes once the link is up (if wanted).
                 try? backend.stopScanning()
-                defer { try? backend.startScanning(active: true, discoverMode: .observation) }
+                defer {
+                    if scanWanted.withLock({ $0 }), !gaveUp() { try? backend.startScanning(active: true, discoverMode: .observation) }
+                }
                 let d = try backend.connect(address: address, timeout: .seconds(10), addressType: type)
+                if gaveUp() {
+                    try? d.disconnect(timeout: .seconds(2))
+                    return
+                }
                 devices.withLock { $0[address] = d }
                 let p = d.parameters
                 send(.connected(address, parameters: "\(milliseconds(p.interval)) ms interval · \(milliseconds(p.supervisionTimeout)) ms timeout · latency \(p.latency)",
@@ -81,6 +120,8 @@ public final class EffectRunner: Sendable {
                         if let v = try? d.readHandle(desc.handle) { send(.fetched(address, desc.handle, v)) }
                     }
                 }
+            } catch {
+                if !gaveUp() { send(.failed(address, "\(address): \(error)")) }
             }
         case let .disconnect(address):
             attempt(address) { () throws(BGAPIError) in try device(address)?.disconnect() }
@@ -127,8 +168,7 @@ public final class EffectRunner: Sendable {
             } catch {
                 send(.failed(nil, "export: \(error)"))
             }
-        case let .traceTraffic(on):
-            backend.tracesTraffic = on
+        case .traceTraffic: break // handled in run, synchronously
         case .quit:
             for d in devices.withLock({ Array($0.values) }) { try? d.disconnect(timeout: .seconds(2)) }
         }

@@ -52,7 +52,7 @@ final class ExplorerApp {
         self.terminal = terminal
         (state.width, state.height) = terminal.size
         dongle.backend.setEventHandler { event in
-            guard let message = EffectRunner.message(for: event) else { return }
+            guard let message = self.runner.message(for: event) else { return }
             MainActor.assumeIsolated { ExplorerApp.current?.dispatch(message) }
         }
         let input = DispatchSource.makeReadSource(fileDescriptor: STDIN_FILENO, queue: .main)

@@ -55,7 +55,7 @@ import TUI
         #expect(d.observedInterval == nil, "one packet gives no interval")
     }
 
-    @Test func sortCyclesThroughRSSINameAndLastSeen() {
+    @Test func sortCyclesThroughRSSINameLastSeenAndFirstSeen() {
         let a = BluetoothAddress(rawValue: 0xA), b = BluetoothAddress(rawValue: 0xB), c = BluetoothAddress(rawValue: 0xC)
         var s = ExplorerState()
         send(&s, .advertisement(report(a, rssi: -40, name: "Zeta"), 10),
@@ -69,6 +69,9 @@ import TUI
         press(&s, ch("s"))
         #expect(s.sort == .lastSeen)
         #expect(s.visibleDevices.map(\.address) == [b, c, a], "most recently heard first")
+        press(&s, ch("s"))
+        #expect(s.sort == .firstSeen)
+        #expect(s.visibleDevices.map(\.address) == [a, c, b], "in the order first heard")
         press(&s, ch("s"))
         #expect(s.sort == .rssi)
         #expect(s.visibleDevices.map(\.address) == [a, c, b])
@@ -103,9 +106,9 @@ import TUI
         #expect(s.filter == "apple", "Enter keeps the filter")
         #expect(s.visibleDevices.map(\.address) == [beaconAddress], "the maker's name matches")
 
-        // Reopening starts from the kept text; matching by address works too.
+        // Reopening starts a fresh filter (issue 9); matching by address works too.
         press(&s, ch("/"))
-        #expect(s.promptText == "apple")
+        #expect(s.promptText.isEmpty && s.filter.isEmpty)
         press(&s, .control("u"))
         typeText(&s, "d0:5f")
         press(&s, .enter)

@@ -5,8 +5,9 @@ public enum Action: String, CaseIterable, Hashable, Sendable {
     case up, down, top, bottom, pageUp, pageDown
     case nextPane, previousPane, activate, collapse, expand
     case read, write, notify, indicate, bond, disconnect, rssi, nextConnection
-    case filter, sort, pause, clear, hideStale, raw
-    case export, traffic, help, quit
+    case filter, sort, resort, pause, clear, hideStale, hideUnnamed, raiseRSSIFloor, lowerRSSIFloor, raw
+    case search, hideScanResponses, commandsOnly, connectionFilter
+    case export, traffic, zoom, help, quit
 }
 
 /// One binding: the keys, how help shows them, and what they do where.
@@ -39,10 +40,10 @@ public enum Keymap {
         .init(keys: [.pageDown, .control("f")], label: "PgDn ^F", action: .pageDown, description: "page down", section: "Move", panes: nil),
         .init(keys: [.tab], label: "Tab", action: .nextPane, description: "next pane", section: "Move", panes: nil),
         .init(keys: [.backTab], label: "S-Tab", action: .previousPane, description: "previous pane", section: "Move", panes: nil),
-        .init(keys: [.enter], label: "Enter", action: .activate, description: "connect / expand", section: "Devices", panes: nil),
+        .init(keys: [.enter], label: "Enter", action: .activate, description: "connect / expand / open entry", section: "Devices", panes: nil),
         .init(keys: [.left] + c("h"), label: "h ←", action: .collapse, description: "collapse", section: "Devices", panes: [.details]),
         .init(keys: [.right] + c("l"), label: "l →", action: .expand, description: "expand", section: "Devices", panes: [.details]),
-        .init(keys: c("d"), label: "d", action: .disconnect, description: "disconnect", section: "Devices", panes: nil),
+        .init(keys: c("d"), label: "d", action: .disconnect, description: "disconnect / cancel connect", section: "Devices", panes: nil),
         .init(keys: c("b"), label: "b", action: .bond, description: "bond (pair)", section: "Devices", panes: nil),
         .init(keys: c("R"), label: "R", action: .rssi, description: "read link RSSI", section: "Devices", panes: nil),
         .init(keys: c("]"), label: "]", action: .nextConnection, description: "next connection", section: "Devices", panes: nil),
@@ -50,14 +51,23 @@ public enum Keymap {
         .init(keys: c("w"), label: "w", action: .write, description: "write (editor)", section: "GATT", panes: [.details]),
         .init(keys: c("n"), label: "n", action: .notify, description: "notifications on/off", section: "GATT", panes: [.details]),
         .init(keys: c("i"), label: "i", action: .indicate, description: "indications on/off", section: "GATT", panes: [.details]),
-        .init(keys: c("/"), label: "/", action: .filter, description: "filter devices", section: "Scan", panes: nil),
-        .init(keys: c("s"), label: "s", action: .sort, description: "sort: RSSI, name, seen", section: "Scan", panes: nil),
-        .init(keys: c("p"), label: "p", action: .pause, description: "pause scan / log", section: "Scan", panes: nil),
+        .init(keys: c("/"), label: "/", action: .filter, description: "filter: name, address, maker, service", section: "Scan", panes: [.scan, .details]),
+        .init(keys: c("s"), label: "s", action: .sort, description: "sort: RSSI, name, seen, first seen", section: "Scan", panes: nil),
+        .init(keys: c("="), label: "=", action: .resort, description: "re-sort now", section: "Scan", panes: nil),
+        .init(keys: c("p"), label: "p", action: .pause, description: "stop/resume scan; log: pause", section: "Scan", panes: nil),
         .init(keys: c("c"), label: "c", action: .clear, description: "clear list / log", section: "Scan", panes: nil),
         .init(keys: c("x"), label: "x", action: .hideStale, description: "hide stale devices", section: "Scan", panes: nil),
+        .init(keys: c("u"), label: "u", action: .hideUnnamed, description: "hide unnamed devices", section: "Scan", panes: nil),
+        .init(keys: c(">"), label: ">", action: .raiseRSSIFloor, description: "RSSI floor +5 dBm", section: "Scan", panes: nil),
+        .init(keys: c("<"), label: "<", action: .lowerRSSIFloor, description: "RSSI floor -5 dBm (off)", section: "Scan", panes: nil),
         .init(keys: c("a"), label: "a", action: .raw, description: "raw advertisement bytes", section: "Scan", panes: nil),
-        .init(keys: c("e"), label: "e", action: .export, description: "export log (JSONL/CSV)", section: "General", panes: nil),
+        .init(keys: c("/"), label: "/", action: .search, description: "search the traffic", section: "Log and traffic", panes: [.log]),
+        .init(keys: c("S"), label: "S", action: .hideScanResponses, description: "hide scan responses", section: "Log and traffic", panes: [.log]),
+        .init(keys: c("C"), label: "C", action: .commandsOnly, description: "commands/responses only", section: "Log and traffic", panes: [.log]),
+        .init(keys: c("o"), label: "o", action: .connectionFilter, description: "one connection (cycles)", section: "Log and traffic", panes: [.log]),
+        .init(keys: c("e"), label: "e", action: .export, description: "export log (JSONL/CSV) / traffic", section: "General", panes: nil),
         .init(keys: c("t"), label: "t", action: .traffic, description: "BGAPI traffic pane", section: "General", panes: nil),
+        .init(keys: c("z"), label: "z", action: .zoom, description: "zoom the focused pane", section: "General", panes: nil),
         .init(keys: c("?"), label: "?", action: .help, description: "this help", section: "General", panes: nil),
         .init(keys: c("q"), label: "q", action: .quit, description: "quit", section: "General", panes: nil),
     ]
@@ -73,6 +83,11 @@ public enum Keymap {
         ("Esc", "cancel"),
     ]
 
+    /// Keys of a detail view (Enter on a log entry or packet).
+    public static let detailHelp: [(keys: String, description: String)] = [
+        ("j k PgUp PgDn", "scroll"), ("t", "entry: its BGAPI chain"), ("Esc", "close (any other key)"),
+    ]
+
     /// Help sections: each binding under its section, in table order, then the editor's keys.
     public static var helpSections: [(section: String, entries: [(keys: String, description: String)])] {
         var order: [String] = []
@@ -81,6 +96,6 @@ public enum Keymap {
             if entries[b.section] == nil { order.append(b.section) }
             entries[b.section, default: []].append((b.label, b.description))
         }
-        return order.map { ($0, entries[$0]!) } + [("Editor", editorHelp)]
+        return order.map { ($0, entries[$0]!) } + [("Editor", editorHelp), ("Detail view", detailHelp)]
     }
 }

@@ -110,6 +110,8 @@ public enum ScanSort: String, CaseIterable, Hashable, Sendable {
     case name = "name"
     /// Most recently heard first.
     case lastSeen = "last seen"
+    /// In the order first heard (never moves).
+    case firstSeen = "first seen"
 }
 
 /// Where a connection stands.
@@ -170,8 +172,14 @@ public struct ConnectionEntry: Hashable, Sendable {
 
 /// One line of the notification log.
 public struct LogEntry: Hashable, Sendable {
-    /// How the value came.
-    public enum Kind: String, Hashable, Sendable { case notification, indication, read, write }
+    /// How the value came, or what happened to the link.
+    public enum Kind: String, Hashable, Sendable {
+        case notification, indication, read, write
+        /// A write command (no response asked for): `Wn` in the log.
+        case writeWithoutResponse = "write-without-response"
+        /// Link events: connected, disconnected (the reason in `note`), subscriptions, bonding, failures.
+        case connected, disconnected, subscribed, unsubscribed, bonded, failed
+    }
     /// When (wall clock).
     public var time: Timestamp
     /// The peer.
@@ -184,16 +192,30 @@ public struct LogEntry: Hashable, Sendable {
     public var kind: Kind
     /// The bytes.
     public var value: [UInt8]
+    /// What happened, in words, for link events and failures (`supervision timeout`).
+    public var note: String
+    /// The traffic packets (sequence numbers) of the command/response/event chain that produced it.
+    public var chain: [Int]
 
     /// An entry.
     public init(time: Timestamp, address: BluetoothAddress, handle: AttributeHandle, uuid: BluetoothUUID?,
-                kind: Kind, value: [UInt8]) {
+                kind: Kind, value: [UInt8], note: String = "", chain: [Int] = []) {
         self.time = time
         self.address = address
         self.handle = handle
         self.uuid = uuid
         self.kind = kind
         self.value = value
+        self.note = note
+        self.chain = chain
+    }
+
+    /// Whether it records a link event rather than a value.
+    public var isLinkEvent: Bool {
+        switch kind {
+        case .notification, .indication, .read, .write, .writeWithoutResponse: false
+        case .connected, .disconnected, .subscribed, .unsubscribed, .bonded, .failed: true
+        }
     }
 }
 
@@ -252,6 +274,10 @@ public enum Prompt: Hashable, Sendable {
     case passkey(BluetoothAddress)
     /// A file name for exporting the log.
     case export
+    /// A file name for exporting the traffic shown (JSON Lines).
+    case exportTraffic
+    /// Text the traffic must contain (searched as you type).
+    case search
     /// Quit with connections open?
     case confirmQuit
 }
@@ -274,6 +300,18 @@ public struct ExplorerState: Hashable, Sendable {
     public var hideStale = false
     /// Seconds after which a device counts as stale.
     public var staleAfter: Double = 15
+    /// Hide devices that give no name.
+    public var hideUnnamed = false
+    /// Hide devices heard weaker than this (dBm); nil: no floor.
+    public var rssiFloor: Int8?
+    /// The list order last applied (addresses); devices heard since follow at the bottom.
+    public var order: [BluetoothAddress] = []
+    /// When the order was last applied.
+    public var lastSort: Timestamp = 0
+    /// Seconds between automatic re-sorts, so rows do not move under the cursor.
+    public var resortInterval: Double = 3
+    /// The user moved the selection: it follows that device; until then it stays on the first row.
+    public var selectionMoved = false
     /// Show raw advertisement bytes in the detail pane.
     public var showRawAdvertisement = false
     /// Connections, by address.
@@ -286,8 +324,8 @@ public struct ExplorerState: Hashable, Sendable {
     public var logScroll = 0
     /// Log display frozen (entries still recorded).
     public var logPaused = false
-    /// BGAPI traffic lines, newest last.
-    public var traffic: [String] = []
+    /// BGAPI traffic, recorded from start-up (bounded), with its filter, cursor and pause point.
+    public var traffic = TrafficState()
     /// Whether the traffic pane replaces the log.
     public var showTraffic = false
     /// Focused pane.
@@ -298,10 +336,10 @@ public struct ExplorerState: Hashable, Sendable {
     public var prompt: Prompt?
     /// Text typed into the prompt.
     public var promptText = ""
-    /// Help overlay open.
-    public var showHelp = false
-    /// The help page shown (j/k page through it when it does not fit).
-    public var helpPage = 0
+    /// The overlay that takes the keys (help, a detail view), or browsing.
+    public var mode: Mode = .browse
+    /// The focused pane fills the screen.
+    public var zoomed = false
     /// The port, for the status bar (`/dev/ttyACM0`, `virtual BLED112 (demo)`).
     public var portName = ""
     /// Running on the built-in virtual dongle.
@@ -329,29 +367,6 @@ public struct ExplorerState: Hashable, Sendable {
 
     /// An explorer with nothing heard yet.
     public init() {}
-
-    /// The scan list as shown: filtered, stale ones hidden when asked, sorted.
-    public var visibleDevices: [DeviceEntry] {
-        let needle = filter.lowercased()
-        return devices.values.filter { d in
-            if hideStale && now - d.lastSeen > staleAfter && connections[d.address] == nil { return false }
-            guard !needle.isEmpty else { return true }
-            return (d.name ?? "").lowercased().contains(needle) || d.address.description.lowercased().contains(needle)
-                || (d.companyID.flatMap(companyName) ?? "").lowercased().contains(needle)
-        }.sorted { a, b in
-            switch sort {
-            case .rssi: return (a.rssi, b.address) > (b.rssi, a.address)
-            case .name:
-                switch (a.name, b.name) {
-                case let (x?, y?): return (x.lowercased(), a.address) < (y.lowercased(), b.address)
-                case (_?, nil): return true
-                case (nil, _?): return false
-                default: return a.address < b.address
-                }
-            case .lastSeen: return (a.lastSeen, b.address) > (b.lastSeen, a.address)
-            }
-        }
-    }
 
     /// The connection of the selected device, if it has one.
     public var selectedConnection: ConnectionEntry? { selectedDevice.flatMap { connections[$0] } }

@@ -37,8 +37,10 @@ public enum Message: Sendable {
     case disconnected(BluetoothAddress, reason: String)
     /// An operation failed; `address` when it concerned one device.
     case failed(BluetoothAddress?, String)
-    /// A line for the traffic pane.
+    /// A note for the traffic pane (bytes the framer dropped, a malformed packet).
     case traffic(String)
+    /// A packet on the wire, either way, and when (wall clock, ms precision).
+    case packet(BGAPIMessage, Timestamp)
     /// The log was written to a file.
     case exported(path: String, count: Int)
 }
@@ -53,6 +55,8 @@ public enum Effect: Hashable, Sendable {
     case connect(BluetoothAddress, AddressType)
     /// Close a link.
     case disconnect(BluetoothAddress)
+    /// Give up a connect that has not completed (the dongle's connect procedure is ended at once).
+    case cancelConnect(BluetoothAddress)
     /// Read a value (long when it may exceed 22 bytes).
     case read(BluetoothAddress, AttributeHandle)
     /// Write a value.
@@ -69,7 +73,7 @@ public enum Effect: Hashable, Sendable {
     case pollRSSI(BluetoothAddress)
     /// Write the log to `path` (JSONL, or CSV for a `.csv` name), never over an existing file.
     case export(path: String, contents: String, count: Int)
-    /// Turn the traffic feed on or off.
+    /// Turn the traffic feed on or off (on from start-up: the traffic pane records everything).
     case traceTraffic(Bool)
     /// Leave: disconnect everything and restore the terminal.
     case quit

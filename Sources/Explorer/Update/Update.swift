@@ -14,6 +14,7 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
         let second = Int64(time.rounded(.down))
         for address in state.devices.keys { state.devices[address]!.history.advance(to: second) }
         if state.notice != nil, time - state.noticeTime > 6 { state.notice = nil }
+        if time - state.lastSort >= state.resortInterval { resort(&state) }
         if state.hideStale { keepSelectionVisible(&state) }
         // A connected device stops advertising: its sparkline goes on with the link's RSSI, every 2 s.
         guard time - state.lastRSSIPoll >= 2 else { return [] }
@@ -33,6 +34,7 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
             state.devices[report.address]!.add(report, at: time)
         }
         if state.selectedDevice == nil { state.selectedDevice = state.visibleDevices.first?.address }
+        else { followFirstRow(&state) }
         return []
     case let .connected(address, parameters, encrypted):
         state.connections[address]?.state = .discovering
@@ -111,8 +113,11 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
         }
         return []
     case let .traffic(line):
-        state.traffic.append(line)
-        if state.traffic.count > 2000 { state.traffic.removeFirst(state.traffic.count - 2000) }
+        let now = state.now
+        recordTraffic(&state) { TrafficPacket(sequence: $0, time: now, note: line) }
+        return []
+    case let .packet(message, time):
+        recordTraffic(&state) { TrafficPacket(sequence: $0, time: time, message: message) }
         return []
     case let .exported(path, count):
         notify(&state, "exported \(count) entr\(count == 1 ? "y" : "ies") to \(path)")
@@ -139,14 +144,17 @@ private func notify(_ state: inout ExplorerState, _ text: String) {
 }
 
 /// What the explorer does when it starts.
-public func initialEffects(_ state: ExplorerState) -> [Effect] { state.scanning ? [.startScan] : [] }
+/// Traffic is recorded from start-up (before the first scan command), so the pane has it all when opened.
+public func initialEffects(_ state: ExplorerState) -> [Effect] { [.traceTraffic(true)] + (state.scanning ? [.startScan] : []) }
 
 private func uuid(_ state: ExplorerState, _ address: BluetoothAddress, _ handle: AttributeHandle) -> BluetoothUUID? {
     guard let c = state.connections[address] else { return nil }
     return c.characteristic(at: handle)?.uuid ?? c.descriptor(at: handle)?.0.uuid
 }
 
-private func appendLog(_ state: inout ExplorerState, _ entry: LogEntry) {
+func appendLog(_ state: inout ExplorerState, _ entry: LogEntry) {
+    var entry = entry
+    if entry.chain.isEmpty { entry.chain = chain(for: entry, in: state.traffic) }
     state.log.append(entry)
     if state.log.count > state.logCapacity { state.log.removeFirst(state.log.count - state.logCapacity) }
     // A scrolled (or paused) log keeps showing the same lines while new ones arrive below.
@@ -156,13 +164,18 @@ private func appendLog(_ state: inout ExplorerState, _ entry: LogEntry) {
 // MARK: - Keys
 
 private func handle(_ key: Key, _ state: inout ExplorerState) -> [Effect] {
-    if state.showHelp {
+    switch state.mode {
+    case let .help(page):
         switch key {
-        case .character("j"), .character(" "), .down, .pageDown, .right: state.helpPage += 1
-        case .character("k"), .up, .pageUp, .left: state.helpPage = max(0, state.helpPage - 1)
-        default: state.showHelp = false
+        case .character("j"), .character(" "), .down, .pageDown, .right: state.mode = .help(page: page + 1)
+        case .character("k"), .up, .pageUp, .left: state.mode = .help(page: max(0, page - 1))
+        default: state.mode = .browse
         }
         return []
+    case let .detail(detail):
+        handleDetail(key, detail, &state)
+        return []
+    case .browse: break
     }
     if state.prompt != nil { return handlePrompt(key, &state) }
     if state.editor != nil { return handleEditor(key, &state) }
@@ -178,8 +191,26 @@ private func handle(_ key: Key, _ state: inout ExplorerState) -> [Effect] {
 func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect] {
     switch action {
     case .help:
-        state.showHelp = true
-        state.helpPage = 0
+        state.mode = .help(page: 0)
+    case .zoom:
+        state.zoomed.toggle()
+    case .search:
+        state.showTraffic = true
+        state.prompt = .search
+        state.promptText = ""
+        state.traffic.filter.search = ""
+        trafficFilterChanged(&state)
+    case .hideScanResponses:
+        state.showTraffic = true
+        state.traffic.filter.hidesScanResponses.toggle()
+        trafficFilterChanged(&state)
+    case .commandsOnly:
+        state.showTraffic = true
+        state.traffic.filter.commandsOnly.toggle()
+        trafficFilterChanged(&state)
+    case .connectionFilter:
+        state.showTraffic = true
+        cycleTrafficConnection(&state)
     case .quit:
         if state.connections.isEmpty {
             state.quitting = true
@@ -190,29 +221,49 @@ func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect] {
     case .nextPane: state.focus = next(state.focus, by: 1)
     case .previousPane: state.focus = next(state.focus, by: -1)
     case .filter:
+        // A fresh filter each time; Esc clears it, Enter keeps it.
         state.prompt = .filter
-        state.promptText = state.filter
+        state.promptText = ""
+        state.filter = ""
     case .sort:
         let all = ScanSort.allCases
         state.sort = all[(all.firstIndex(of: state.sort)! + 1) % all.count]
+        resort(&state)
+    case .resort:
+        resort(&state)
+        notify(&state, "sorted by \(state.sort.rawValue)")
+    case .hideUnnamed: state.hideUnnamed.toggle()
+    case .raiseRSSIFloor: stepRSSIFloor(&state, by: 5)
+    case .lowerRSSIFloor: stepRSSIFloor(&state, by: -5)
     case .pause:
-        if state.focus == .log { state.logPaused.toggle(); if !state.logPaused { state.logScroll = 0 } }
-        else { state.paused.toggle() }
+        if state.focus == .log, state.showTraffic { toggleTrafficPause(&state) }
+        else if state.focus == .log { state.logPaused.toggle(); if !state.logPaused { state.logScroll = 0 } }
+        else {
+            // The radio really stops: gap_end_procedure, and nothing is heard until p again.
+            state.paused.toggle()
+            notify(&state, state.paused ? "scanning stopped (p resumes)" : "scanning")
+            return [state.paused ? .stopScan : .startScan]
+        }
     case .clear:
         if state.focus == .log {
-            if state.showTraffic { state.traffic = [] } else { state.log = []; state.logScroll = 0 }
+            if state.showTraffic {
+                state.traffic.packets.removeAll()
+                (state.traffic.cursor, state.traffic.top, state.traffic.frozenAt, state.traffic.chain) = (nil, nil, nil, [])
+            } else { state.log = []; state.logScroll = 0 }
         } else {
             state.devices = state.devices.filter { state.connections[$0.key] != nil }
+            state.order = state.order.filter { state.devices[$0] != nil }
+            state.selectionMoved = false
             if let s = state.selectedDevice, state.devices[s] == nil { state.selectedDevice = nil }
         }
     case .hideStale: state.hideStale.toggle()
     case .raw: state.showRawAdvertisement.toggle()
     case .traffic:
         state.showTraffic.toggle()
-        return [.traceTraffic(state.showTraffic)]
     case .export:
-        state.prompt = .export
-        state.promptText = "blex-log.jsonl"
+        let traffic = state.focus == .log && state.showTraffic
+        state.prompt = traffic ? .exportTraffic : .export
+        state.promptText = traffic ? "blex-traffic.jsonl" : "blex-log.jsonl"
     case .nextConnection:
         let open = state.connections.keys.sorted()
         guard !open.isEmpty else { state.lastError = "no connections"; return [] }
@@ -273,6 +324,7 @@ private func move(_ action: Action, _ state: inout ExplorerState) {
         let list = state.visibleDevices
         let index = state.selectedDevice.flatMap { s in list.firstIndex { $0.address == s } }
         if let t = target(index, count: list.count) { state.selectedDevice = list[t].address }
+        state.selectionMoved = true
     case .details:
         guard let a = state.selectedDevice, var c = state.connections[a] else { return }
         let rows = c.treeRows
@@ -280,7 +332,8 @@ private func move(_ action: Action, _ state: inout ExplorerState) {
         if let t = target(index, count: rows.count) { c.selection = rows[t].node }
         state.connections[a] = c
     case .log:
-        let count = state.showTraffic ? state.traffic.count : state.log.count
+        if state.showTraffic { moveTraffic(action, &state); return }
+        let count = state.log.count
         switch action {
         case .up: state.logScroll = min(count, state.logScroll + 1)
         case .down: state.logScroll = max(0, state.logScroll - 1)
@@ -303,6 +356,10 @@ private func parent(of node: TreeNode, in c: ConnectionEntry) -> TreeNode? {
 }
 
 private func activate(_ state: inout ExplorerState) -> [Effect] {
+    if state.focus == .log {
+        openLogDetail(&state)
+        return []
+    }
     guard let a = state.selectedDevice else { return [] }
     if state.focus == .details, var c = state.connections[a], let sel = c.selection {
         if let row = c.treeRows.first(where: { $0.node == sel }), row.expandable {
@@ -377,7 +434,7 @@ private func click(_ x: Int, _ y: Int, _ state: inout ExplorerState) -> [Effect]
         let list = state.visibleDevices
         let offset = scrollOffset(selected: state.selectedDevice.flatMap { s in list.firstIndex { $0.address == s } },
                                   count: list.count, visible: layout.scanVisibleRows)
-        if offset + row < list.count { state.selectedDevice = list[offset + row].address }
+        if offset + row < list.count { state.selectedDevice = list[offset + row].address; state.selectionMoved = true }
     } else if layout.details.contains(x: x, y: y) {
         state.focus = .details
     } else if layout.log.contains(x: x, y: y) {
@@ -402,6 +459,7 @@ private func handlePrompt(_ key: Key, _ state: inout ExplorerState) -> [Effect] 
     case .escape:
         state.prompt = nil
         if prompt == .filter { state.filter = "" }
+        if prompt == .search { state.traffic.filter.search = ""; trafficFilterChanged(&state) }
         return []
     case .enter:
         state.prompt = nil
@@ -420,6 +478,14 @@ private func handlePrompt(_ key: Key, _ state: inout ExplorerState) -> [Effect] 
             let csv = path.lowercased().hasSuffix(".csv")
             let contents = csv ? LogExport.csv(state.log) : LogExport.jsonl(state.log)
             return [.export(path: path, contents: contents, count: state.log.count)]
+        case .exportTraffic:
+            let path = state.promptText.trimmingWhitespace
+            guard !path.isEmpty else { state.lastError = "no file name"; return [] }
+            let packets = state.traffic.visible
+            return [.export(path: path, contents: TrafficExport.jsonl(packets), count: packets.count)]
+        case .search:
+            state.traffic.filter.search = state.promptText
+            trafficFilterChanged(&state)
         case .confirmQuit: break
         }
         return []
@@ -435,6 +501,7 @@ private func handlePrompt(_ key: Key, _ state: inout ExplorerState) -> [Effect] 
         return []
     }
     if prompt == .filter { state.filter = state.promptText } // filter as you type
+    if prompt == .search { state.traffic.filter.search = state.promptText; trafficFilterChanged(&state) }
     return []
 }
 

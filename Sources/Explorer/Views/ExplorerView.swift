@@ -13,7 +13,7 @@ public enum ExplorerView {
     /// The whole frame for `state` at its terminal size.
     public static func render(_ state: ExplorerState) -> Screen {
         var screen = Screen(width: state.width, height: state.height)
-        let layout = ExplorerLayout(width: state.width, height: state.height, focus: state.focus)
+        let layout = ExplorerLayout(width: state.width, height: state.height, focus: state.focus, zoomed: state.zoomed)
         let glyphs: Glyphs = state.ascii ? .ascii : .unicode
         drawScan(state, layout.scan, glyphs, &screen)
         drawDetails(state, layout.details, glyphs, &screen)
@@ -21,9 +21,10 @@ public enum ExplorerView {
         drawStatus(state, layout.status, glyphs, &screen)
         if let editor = state.editor { drawEditor(editor, state, glyphs, &screen) }
         if let prompt = state.prompt { drawPrompt(prompt, state, glyphs, &screen) }
+        if let detail = state.detail { drawDetail(detail, state, glyphs, &screen) }
         if state.showHelp {
             let area = screen.bounds.splitBottom(1).rest
-            let frame = area.centered(width: min(area.width, 96), height: min(area.height, 30))
+            let frame = area.centered(width: min(area.width, 118), height: min(area.height, 38))
             screen.fill(frame)
             let inner = Box(title: "Keys — j/k page, any other key closes", isFocused: true, glyphs: glyphs)
                 .render(into: &screen, in: frame)
@@ -301,24 +302,23 @@ public enum ExplorerView {
     static func drawLog(_ state: ExplorerState, _ rect: Rect, _ glyphs: Glyphs, _ screen: inout Screen) {
         guard !rect.isEmpty else { return }
         let focused = state.focus == .log
-        let lines: [Span]
-        var title: String
-        if state.showTraffic {
-            title = "BGAPI traffic \(state.traffic.count)"
-            lines = state.traffic.map { Span(Sanitizer.inert($0), style: $0.hasPrefix("!") ? warn : $0.hasPrefix("→") ? accent : nil) }
-        } else {
-            title = "Notifications \(state.log.count)"
-            // The characteristic's name gets what room the pane has, so the value still shows when narrow.
-            let nameWidth = min(28, max(12, rect.width - 38))
-            lines = state.log.map { logLine($0, state, nameWidth: nameWidth) }
-        }
+        if state.showTraffic { drawTraffic(state, rect, glyphs, &screen); return }
+        var title = "Notifications \(state.log.count)"
+        // The characteristic's name gets what room the pane has, so the value still shows when narrow.
+        let nameWidth = min(28, max(12, rect.width - 38))
         if state.logPaused || state.logScroll > 0 { title += state.logPaused ? " · PAUSED" : " · scrolled" }
         let inner = Box(title: title, isFocused: focused, glyphs: glyphs).render(into: &screen, in: rect)
         let follows = state.logScroll == 0 && !state.logPaused
-        let offset = max(0, lines.count - inner.height - state.logScroll)
+        let offset = max(0, state.log.count - inner.height - state.logScroll)
+        // Only the rows on screen are built.
+        let range = LogView.visibleRange(count: state.log.count, height: inner.height, offset: offset, follows: follows)
+        var lines = [Span](repeating: Span(""), count: state.log.count)
+        for i in range { lines[i] = logLine(state.log[i], state, nameWidth: nameWidth) }
+        // The entry Enter opens: the bottom row shown, marked while the pane has the focus.
+        if focused, let last = range.last { lines[last].style = Style(reverse: true) }
         LogView(lines: lines, follows: follows, offset: offset, glyphs: glyphs).render(into: &screen, in: inner)
-        if lines.isEmpty, inner.height > 0 {
-            let hint = state.showTraffic ? "no traffic yet" : "subscribe with n (notify) or i (indicate) on a characteristic"
+        if state.log.isEmpty, inner.height > 0 {
+            let hint = "subscribe with n (notify) or i (indicate) on a characteristic"
             screen.put(hint, x: inner.x + 1, y: inner.y, style: dim, limit: inner.width - 1)
         }
     }
@@ -331,11 +331,21 @@ public enum ExplorerView {
         case .indication: "I"
         case .read: "R"
         case .write: "W"
+        case .writeWithoutResponse: "Wn"
+        case .connected, .disconnected, .bonded: "*"
+        case .subscribed, .unsubscribed: "S"
+        case .failed: "!"
+        }
+        let stamp = "\(clockTime(e.time, utcOffset: state.utcOffset)) \(kind) \(TextWidth.fitted(who, to: 12)) "
+        if e.isLinkEvent {
+            let about = e.kind == .subscribed || e.kind == .unsubscribed || (e.kind == .failed && e.handle.rawValue != 0)
+                ? Sanitizer.inert(what) + " " : ""
+            let text = stamp + about + logKindWord(e.kind) + (e.note.isEmpty ? "" : ": " + Sanitizer.inert(e.note))
+            return Span(text, style: e.kind == .failed ? warn : dim)
         }
         let decoded = e.uuid.flatMap { decodeValue($0, e.value) }.map { Sanitizer.inert($0) + "  " } ?? ""
-        let text = "\(clockTime(e.time, utcOffset: state.utcOffset)) \(kind) \(TextWidth.fitted(who, to: 12)) "
-            + "\(TextWidth.fitted(Sanitizer.inert(what), to: nameWidth)) \(decoded)\(e.value.map(hexDigits).joined(separator: " "))"
-        return Span(text, style: e.kind == .write ? accent : nil)
+        let text = stamp + "\(TextWidth.fitted(Sanitizer.inert(what), to: nameWidth)) \(decoded)\(e.value.map(hexDigits).joined(separator: " "))"
+        return Span(text, style: e.kind == .write || e.kind == .writeWithoutResponse ? accent : nil)
     }
 
     // MARK: - Status, editor, prompts
@@ -345,7 +355,7 @@ public enum ExplorerView {
         var left: [Span] = [Span(" blex ", style: Style(bold: true, reverse: true))]
         if state.simulated { left.append(Span(" SIMULATED ", style: Style(foreground: .black, background: .yellow, bold: true))) }
         left.append(Span(state.portName))
-        left.append(Span(state.paused ? "scan paused" : state.scanning ? "scanning" : "scan off"))
+        left.append(Span(state.paused ? "scan stopped (p resumes)" : state.scanning ? "scanning" : "scan off"))
         let open = state.connections.values.filter { $0.state != .connecting }.count
         left.append(Span("\(open) connected"))
         var right: [Span] = []
@@ -394,6 +404,13 @@ public enum ExplorerView {
         case .export:
             dialog = Dialog(title: "Export log", body: ["\(state.log.count) entries. File (.csv for CSV, else JSON Lines):"],
                             input: TextField(state.promptText), hint: "Enter save (never overwrites) · Esc cancel", glyphs: glyphs)
+        case .exportTraffic:
+            let n = state.traffic.visible.count
+            dialog = Dialog(title: "Export traffic", body: ["\(n) packets as shown (filtered). File (JSON Lines):"],
+                            input: TextField(state.promptText), hint: "Enter save (never overwrites) · Esc cancel", glyphs: glyphs)
+        case .search:
+            dialog = Dialog(title: "Search traffic", body: ["Packets whose decoded line contains:"], input: TextField(state.promptText),
+                            hint: "Enter keep · Esc clear", glyphs: glyphs)
         case .confirmQuit:
             dialog = Dialog(title: "Quit?", body: ["\(state.connections.count) connection(s) open; they will be closed."],
                             hint: "y quit · any other key stays", glyphs: glyphs)

@@ -1,0 +1,49 @@
+/// What takes the keys besides the panes: one overlay at a time, each owning its state. (Prompts and the
+/// editor still live in `ExplorerState.prompt` and `.editor`; they join this enum next.)
+public enum Mode: Hashable, Sendable {
+    /// The panes have the keys.
+    case browse
+    /// The key reference, at a page.
+    case help(page: Int)
+    /// One packet or log entry, whole.
+    case detail(Detail)
+}
+
+/// A detail view: one packet or one log entry with every field, scrolled by j/k.
+public struct Detail: Hashable, Sendable {
+    /// What is shown.
+    public enum Subject: Hashable, Sendable {
+        /// A BGAPI packet from the traffic pane.
+        case packet(TrafficPacket)
+        /// A notification log entry.
+        case entry(LogEntry)
+    }
+
+    /// What is shown.
+    public var subject: Subject
+    /// Lines scrolled off the top.
+    public var scroll = 0
+
+    /// A detail view of `subject`, from its top.
+    public init(_ subject: Subject) { self.subject = subject }
+}
+
+extension ExplorerState {
+    /// Whether the help overlay is open.
+    public var showHelp: Bool {
+        get { if case .help = mode { true } else { false } }
+        set { mode = newValue ? .help(page: 0) : .browse }
+    }
+
+    /// The help page shown (j/k page through it when it does not fit).
+    public var helpPage: Int {
+        get { if case let .help(page) = mode { page } else { 0 } }
+        set { if case .help = mode { mode = .help(page: max(0, newValue)) } }
+    }
+
+    /// The open detail view, if any.
+    public var detail: Detail? {
+        get { if case let .detail(d) = mode { d } else { nil } }
+        set { mode = newValue.map(Mode.detail) ?? .browse }
+    }
+}

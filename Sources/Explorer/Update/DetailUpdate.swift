@@ -1,0 +1,42 @@
+import TUI
+
+// The detail view's part of the reducer: Enter in the log pane opens the selected entry (or, in the traffic
+// pane, the selected packet) whole; j/k scroll it; `t` jumps from an entry to its BGAPI chain.
+
+/// The log entry the log pane's selection points at: the bottom row shown (the newest when following).
+func selectedLogEntry(_ state: ExplorerState) -> LogEntry? {
+    guard !state.log.isEmpty else { return nil }
+    let index = state.log.count - 1 - min(state.logScroll, state.log.count - 1)
+    return state.log[index]
+}
+
+/// Enter in the log pane.
+func openLogDetail(_ state: inout ExplorerState) {
+    if state.showTraffic {
+        guard let p = selectedPacket(state) else { state.lastError = "no traffic yet"; return }
+        state.mode = .detail(Detail(.packet(p)))
+    } else {
+        guard let e = selectedLogEntry(state) else { state.lastError = "the log is empty"; return }
+        state.mode = .detail(Detail(.entry(e)))
+    }
+}
+
+/// Keys while a detail view is open: scroll, `t` for the chain, anything in `Keymap.detailKeys` else closes.
+func handleDetail(_ key: Key, _ detail: Detail, _ state: inout ExplorerState) {
+    var d = detail
+    let page = max(1, state.height - 6)
+    switch key {
+    case .character("j"), .down, .scrollDown: d.scroll += 1
+    case .character("k"), .up, .scrollUp: d.scroll = max(0, d.scroll - 1)
+    case .pageDown, .character(" "), .control("f"): d.scroll += page
+    case .pageUp, .control("b"): d.scroll = max(0, d.scroll - page)
+    case .character("g"), .home: d.scroll = 0
+    case .character("t"):
+        if case let .entry(e) = d.subject { jumpToChain(e, &state) }
+        return
+    default:
+        state.mode = .browse
+        return
+    }
+    state.mode = .detail(d)
+}
