@@ -314,6 +314,8 @@ public struct ExplorerState: Hashable, Sendable {
     public var selectionMoved = false
     /// Show raw advertisement bytes in the detail pane.
     public var showRawAdvertisement = false
+    /// Lines the advertisement detail is scrolled by (j/k with the focus on it).
+    public var advertisementScroll = 0
     /// Connections, by address.
     public var connections: [BluetoothAddress: ConnectionEntry] = [:]
     /// The log.

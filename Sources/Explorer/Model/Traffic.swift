@@ -75,9 +75,10 @@ public struct TrafficPacket: Hashable, Sendable {
         self.time = time
         direction = .note
         message = nil
-        name = note
-        summary = note
-        lowercasedSummary = note.lowercased()
+        let text = note.hasPrefix("! ") ? String(note.dropFirst(2)) : note
+        name = text
+        summary = text
+        lowercasedSummary = text.lowercased()
     }
 
     /// Whether it is a `gap_scan_response` event (the advertising flood the filter can hide).

@@ -325,8 +325,21 @@ private func move(_ action: Action, _ state: inout ExplorerState) {
         let index = state.selectedDevice.flatMap { s in list.firstIndex { $0.address == s } }
         if let t = target(index, count: list.count) { state.selectedDevice = list[t].address }
         state.selectionMoved = true
+        state.advertisementScroll = 0
     case .details:
-        guard let a = state.selectedDevice, var c = state.connections[a] else { return }
+        guard let a = state.selectedDevice, var c = state.connections[a] else {
+            // The advertisement detail scrolls when it is taller than its pane.
+            switch action {
+            case .up: state.advertisementScroll = max(0, state.advertisementScroll - 1)
+            case .down: state.advertisementScroll += 1
+            case .top: state.advertisementScroll = 0
+            case .pageUp: state.advertisementScroll = max(0, state.advertisementScroll - page)
+            case .pageDown: state.advertisementScroll += page
+            default: break
+            }
+            state.advertisementScroll = min(state.advertisementScroll, ExplorerView.advertisementOverflow(state))
+            return
+        }
         let rows = c.treeRows
         let index = c.selection.flatMap { s in rows.firstIndex { $0.node == s } }
         if let t = target(index, count: rows.count) { c.selection = rows[t].node }

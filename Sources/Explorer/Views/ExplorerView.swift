@@ -129,9 +129,26 @@ public enum ExplorerView {
             drawTree(c, state, rect, glyphs, &screen)
         } else if let d = state.devices[address] {
             let inner = Box(title: "Advertisement · \(displayName(d))", isFocused: focused, glyphs: glyphs).render(into: &screen, in: rect)
-            let lines = advertisementLines(d, state)
-            LogView(lines: lines, follows: false, offset: 0, glyphs: glyphs).render(into: &screen, in: inner)
+            // Wrapped, never cut; when taller than the pane it scrolls (j/k with the focus here) and says so.
+            let lines = advertisementLines(d, state).flatMap { wrap($0, width: inner.width) }
+            let scroll = min(state.advertisementScroll, max(0, lines.count - inner.height))
+            LogView(lines: lines, follows: false, offset: scroll, glyphs: glyphs).render(into: &screen, in: inner)
+            let below = lines.count - scroll - inner.height
+            if (below > 0 || scroll > 0), rect.height >= 3, inner.height > 0 {
+                let note = below > 0 ? " \(below) more lines: Tab, j/k " : " \(scroll) above: k "
+                let x = max(rect.x + 1, rect.maxX - 1 - TextWidth.of(note))
+                screen.put(note, x: x, y: rect.maxY - 1, style: warn, limit: rect.maxX - 1 - x)
+            }
         }
+    }
+
+    /// How far the selected device's advertisement detail can scroll in its pane (0 when it fits).
+    static func advertisementOverflow(_ state: ExplorerState) -> Int {
+        guard let a = state.selectedDevice, let d = state.devices[a] else { return 0 }
+        let pane = ExplorerLayout(width: state.width, height: state.height, focus: state.focus, zoomed: state.zoomed).details
+        let width = pane.width - 2, rows = pane.height - 2
+        guard width > 0, rows > 0 else { return 0 }
+        return max(0, advertisementLines(d, state).flatMap { wrap($0, width: width) }.count - rows)
     }
 
     static func advertisementLines(_ d: DeviceEntry, _ state: ExplorerState) -> [Span] {
@@ -223,9 +240,10 @@ public enum ExplorerView {
         screen.put(info.isEmpty ? "\(c.address)" : info.joined(separator: " · "), x: top.x, y: top.y,
                    style: c.busy != nil ? warn : dim, limit: top.width)
         let rows = c.treeRows
-        // The selected value, whole, under the tree.
-        let valueLines = selectedValueLines(c, width: body.width)
-        if body.height > valueLines.count + 2 {
+        // The selected value under the tree: as much as the pane allows (the tree keeps three rows), and a
+        // marker saying how much is cut (z zooms the pane).
+        let valueLines = selectedValueLines(c, width: body.width, maxLines: body.height - 3)
+        if !valueLines.isEmpty, body.height > valueLines.count + 2 {
             let split = body.splitBottom(valueLines.count)
             body = split.rest
             top = split.bottom
@@ -276,7 +294,8 @@ public enum ExplorerView {
         return TextWidth.truncated(v.map(hexDigits).joined(separator: " "), to: max)
     }
 
-    static func selectedValueLines(_ c: ConnectionEntry, width: Int) -> [Span] {
+    static func selectedValueLines(_ c: ConnectionEntry, width: Int, maxLines: Int = .max) -> [Span] {
+        guard maxLines > 0 else { return [] }
         guard let h = c.selectedValueHandle else { return [] }
         let uuid = c.characteristic(at: h)?.uuid ?? c.descriptor(at: h)?.0.uuid
         let name = uuid.map { uuidName($0) ?? $0.description } ?? "\(h)"
@@ -293,8 +312,17 @@ public enum ExplorerView {
         var lines = [Span("\(Sanitizer.inert(name)) · \(v.count) byte\(v.count == 1 ? "" : "s")", style: accent)]
         if let u = uuid, let decoded = decodeValue(u, v) { lines.append(Span("  " + Sanitizer.inert(decoded), style: good)) }
         let perRow = HexView.bytesPerRow(forWidth: max(10, width - 2), count: v.count)
-        for line in HexView.lines(for: v, bytesPerRow: perRow).prefix(4) { lines.append(Span("  " + line)) }
-        return lines
+        let hex = HexView.lines(for: v, bytesPerRow: perRow)
+        let room = max(1, maxLines - lines.count)
+        if hex.count <= room {
+            for line in hex { lines.append(Span("  " + line)) }
+        } else {
+            let shown = max(0, room - 1)
+            for line in hex.prefix(shown) { lines.append(Span("  " + line)) }
+            let cut = v.count - min(v.count, shown * perRow)
+            lines.append(Span("  … \(cut) of \(v.count) bytes not shown: z zooms", style: warn))
+        }
+        return Array(lines.prefix(maxLines))
     }
 
     // MARK: - Log
