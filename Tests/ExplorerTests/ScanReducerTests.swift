@@ -224,22 +224,29 @@ import TUI
         #expect(s.connections.isEmpty)
     }
 
-    @Test func disconnectedRemovesTheConnection() throws {
+    @Test func aDroppedLinkKeepsItsTreeGreyedWithTheReason() throws {
         var s = connectedState()
         select(.characteristic(H.controlPoint), in: &s)
         press(&s, ch("w"))
         #expect(s.editor != nil)
         send(&s, .disconnected(hrmAddress, reason: "supervision timeout"))
-        #expect(s.hrm == nil)
+        let c = try #require(s.hrm, "a link the user did not close stays, for its tree (issue 9)")
+        #expect(c.state == .disconnected("supervision timeout") && c.services == fixtureServices && !c.isLive)
         #expect(s.lastError == "\(hrmAddress) disconnected: supervision timeout")
         #expect(s.editor == nil, "the editor on that device closes")
-        #expect(s.focus == .scan)
         #expect(s.devices[hrmAddress] != nil, "the device stays in the list")
+        #expect(s.log.last?.kind == .disconnected && s.log.last?.note == "supervision timeout")
 
         // A second (stale) disconnect changes nothing.
         s.lastError = nil
         send(&s, .disconnected(hrmAddress, reason: "again"))
         #expect(s.lastError == nil)
+
+        // A disconnect the user asked for removes the connection.
+        s = connectedState()
+        press(&s, ch("d"))
+        send(&s, .disconnected(hrmAddress, reason: "local user terminated"))
+        #expect(s.hrm == nil && s.focus == .scan)
     }
 
     @Test func disconnectKeyAsksToDisconnect() throws {

@@ -150,7 +150,9 @@ import TUI
         let ramp = Set(Glyphs.unicode.sparkRamp)
         let hrmRow = try #require(lines.first { $0.contains("Pulse HRM") })
         let thermoRow = try #require(lines.first { $0.contains("Thermo") })
-        #expect(hrmRow.filter { ramp.contains($0) }.count == 12, "one bar per second heard: \(hrmRow)")
+        // 16 columns of 3 s (the header says 48 s): 12 seconds heard fill 4 columns.
+        #expect(RSSIHistory.secondsPerColumn(width: 16) == 3 && lines.joined().contains("RSSI, last 48 s"))
+        #expect(hrmRow.filter { ramp.contains($0) }.count == 4, "one bar per 3 s heard: \(hrmRow)")
         #expect(thermoRow.filter { ramp.contains($0) }.count == 1)
         // Rising RSSI: the bars rise too, weakest first.
         let bars = hrmRow.filter { ramp.contains($0) }.map { Glyphs.unicode.sparkRamp.firstIndex(of: $0)! }
@@ -269,7 +271,7 @@ import TUI
         let screen = ExplorerView.render(s)
         #expect(screen.lines == [
             "┌─ Devices 2 · RSSI ───────────────────────────────────────┐",
-            "│Name                  Address             RSSI 60 s     CB│",
+            "│Name                  Address             RSSI 56 s     CB│",
             "│Pulse HRM             C4:7C:8D:6A:10:01 P  -52        ▆ ● │",
             "│(unnamed)             D6:1E:0B:EA:C0:06 R  -80        ▃ - │",
             "│                                                          │",

@@ -84,3 +84,45 @@ func stepRSSIFloor(_ state: inout ExplorerState, by step: Int) {
     let next = min(-30, max(-105, current + step))
     state.rssiFloor = next < -100 ? nil : Int8(next)
 }
+
+extension RSSIHistory {
+    /// Seconds a heard value is held, so a device heard every 2 s (or a link polled every 2 s) draws a
+    /// continuous line rather than holes; a longer silence shows as a gap.
+    public static let holdSeconds = 5
+
+    /// Per-second values, oldest first, each heard value held for up to `holdSeconds` seconds.
+    public var heldSamples: [Double?] {
+        var out = samples
+        var last: Double?
+        var age = 0
+        for i in out.indices {
+            if let v = out[i] {
+                last = v
+                age = 0
+            } else {
+                age += 1
+                if age <= Self.holdSeconds { out[i] = last }
+            }
+        }
+        return out
+    }
+
+    /// Seconds each of `width` sparkline columns covers, so the columns span as much of the history as fits.
+    public static func secondsPerColumn(width: Int) -> Int { Swift.max(1, span / Swift.max(1, width)) }
+
+    /// `width` columns, newest last, covering the last `width × secondsPerColumn(width)` seconds; each is
+    /// the mean of the held values in its seconds (nil when none).
+    public func columns(width: Int) -> [Double?] {
+        guard width > 0 else { return [] }
+        let perColumn = Self.secondsPerColumn(width: width)
+        let held = Array(heldSamples.suffix(width * perColumn))
+        var out: [Double?] = []
+        var end = held.count
+        while end > 0, out.count < width {
+            let chunk = held[Swift.max(0, end - perColumn) ..< end].compactMap { $0 }
+            out.append(chunk.isEmpty ? nil : chunk.reduce(0, +) / Double(chunk.count))
+            end -= perColumn
+        }
+        return out.reversed()
+    }
+}

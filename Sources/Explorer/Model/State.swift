@@ -162,6 +162,10 @@ public struct ConnectionEntry: Hashable, Sendable {
     public var encrypted = false
     /// What is running now ("reading 0x0012…"), for the spinner.
     public var busy: String?
+    /// Subscriptions to renew once a reconnect has discovered the services again.
+    public var resubscribe: [AttributeHandle: Bool] = [:]
+    /// Writes on their way, by handle: whether each asked for a response (the log says `W` or `Wn`).
+    public var pendingWrites: [AttributeHandle: Bool] = [:]
 
     /// A connection being made.
     public init(address: BluetoothAddress, addressType: AddressType) {

@@ -37,22 +37,10 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
         else { followFirstRow(&state) }
         return []
     case let .connected(address, parameters, encrypted):
-        state.connections[address]?.state = .discovering
-        state.connections[address]?.parameters = parameters
-        state.connections[address]?.encrypted = encrypted
-        state.connections[address]?.busy = "discovering services"
+        linkConnected(&state, address, parameters: parameters, encrypted: encrypted)
         return []
     case let .discovered(address, services):
-        guard state.connections[address] != nil else { return [] }
-        state.connections[address]!.services = services
-        state.connections[address]!.state = .ready
-        state.connections[address]!.busy = nil
-        // Open the services that are not the generic ones, so the interesting characteristics show at once.
-        for s in services where !(s.uuid.shortValue.map { $0 == 0x1800 || $0 == 0x1801 } ?? false) {
-            state.connections[address]!.expanded.insert(.service(s.startHandle))
-        }
-        state.connections[address]!.selection = state.connections[address]!.treeRows.first?.node
-        return []
+        return linkDiscovered(&state, address, services)
     case let .read(address, handle, value, time):
         state.connections[address]?.values[handle] = value
         state.connections[address]?.busy = nil
@@ -69,14 +57,17 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
         return []
     case let .wrote(address, handle, value, time):
         state.connections[address]?.busy = nil
+        let withResponse = state.connections[address]?.pendingWrites.removeValue(forKey: handle) ?? true
         appendLog(&state, LogEntry(time: time, address: address, handle: handle, uuid: uuid(state, address, handle),
-                                   kind: .write, value: value))
+                                   kind: withResponse ? .write : .writeWithoutResponse, value: value))
         if state.editor?.address == address, state.editor?.handle == handle { state.editor = nil }
         notify(&state, "wrote \(value.count) byte\(value.count == 1 ? "" : "s") to \(handle)")
         return []
     case let .subscribed(address, handle, indication):
         state.connections[address]?.busy = nil
         state.connections[address]?.subscriptions[handle] = indication
+        let how = indication.map { $0 ? "indications on" : "notifications on" } ?? "off"
+        logLinkEvent(&state, address, indication == nil ? .unsubscribed : .subscribed, note: how, handle: handle)
         return []
     case let .rssi(address, rssi):
         state.connections[address]?.rssi = rssi
@@ -90,6 +81,7 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
         state.connections[address]?.encrypted = true
         state.connections[address]?.busy = nil
         state.devices[address]?.bonded = true
+        logLinkEvent(&state, address, .bonded, note: "bond stored in the dongle")
         notify(&state, "bonded with \(address)")
         return []
     case let .passkeyRequested(address):
@@ -100,17 +92,10 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
         notify(&state, "type passkey \(String(passkey).leftPadded(to: 6, with: "0")) on \(address)")
         return []
     case let .disconnected(address, reason):
-        guard state.connections.removeValue(forKey: address) != nil else { return [] }
-        state.lastError = "\(address) disconnected: \(reason)"
-        if state.editor?.address == address { state.editor = nil }
-        if state.focus == .details, state.selectedDevice == address { state.focus = .scan }
+        linkDisconnected(&state, address, reason: reason)
         return []
     case let .failed(address, why):
-        state.lastError = why
-        if let address, let c = state.connections[address] {
-            if c.state == .connecting { state.connections[address] = nil } else { state.connections[address]!.busy = nil }
-            if c.state == .discovering { state.connections[address]!.state = .ready }
-        }
+        operationFailed(&state, address, why)
         return []
     case let .traffic(line):
         let now = state.now
@@ -138,7 +123,7 @@ private func keepSelectionVisible(_ state: inout ExplorerState) {
 private func label(_ uuid: BluetoothUUID) -> String { uuidName(uuid) ?? uuid.description }
 
 /// Shows a short notice for six seconds.
-private func notify(_ state: inout ExplorerState, _ text: String) {
+func notify(_ state: inout ExplorerState, _ text: String) {
     state.notice = text
     state.noticeTime = state.now
 }
@@ -183,7 +168,15 @@ private func handle(_ key: Key, _ state: inout ExplorerState) -> [Effect] {
     if case let .click(x, y) = key { return click(x, y, &state) }
     if key == .scrollUp { return perform(.up, &state) }
     if key == .scrollDown { return perform(.down, &state) }
-    if key == .escape { state.focus = .scan; return [] }
+    if key == .escape {
+        // Esc gives up a pending connect at once; otherwise it goes back to the device list.
+        if let pending = state.connections.values.first(where: { $0.state == .connecting }) {
+            return cancelConnect(&state, pending.address)
+        }
+        state.zoomed = false
+        state.focus = .scan
+        return []
+    }
     guard let action = Keymap.action(for: key, in: state.focus) else { return [] }
     return perform(action, &state)
 }
@@ -212,7 +205,7 @@ func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect] {
         state.showTraffic = true
         cycleTrafficConnection(&state)
     case .quit:
-        if state.connections.isEmpty {
+        if !state.connections.values.contains(where: \.isLive) {
             state.quitting = true
             return [.quit]
         }
@@ -271,7 +264,13 @@ func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect] {
         state.selectedDevice = open[i]
         state.focus = .details
     case .disconnect:
-        guard let a = state.selectedDevice, state.connections[a] != nil else { state.lastError = "not connected"; return [] }
+        guard let a = state.selectedDevice, let c = state.connections[a] else { state.lastError = "not connected"; return [] }
+        if c.state == .connecting { return cancelConnect(&state, a) }
+        guard c.isLive else {
+            state.connections[a] = nil // forget a dropped link's tree
+            if state.focus == .details { state.focus = .scan }
+            return []
+        }
         state.connections[a]!.busy = "disconnecting"
         return [.disconnect(a)]
     case .bond:
@@ -383,6 +382,7 @@ private func activate(_ state: inout ExplorerState) -> [Effect] {
         return gattAction(.read, &state)
     }
     if let c = state.connections[a] {
+        if case .disconnected = c.state { return reconnect(&state, a) }
         if c.state == .ready { state.focus = .details }
         return []
     }
@@ -399,7 +399,11 @@ private func activate(_ state: inout ExplorerState) -> [Effect] {
 
 private func gattAction(_ action: Action, _ state: inout ExplorerState) -> [Effect] {
     guard let a = state.selectedDevice, let c = state.connections[a], c.state == .ready else {
-        state.lastError = "connect to a device first (Enter in the scan list)"
+        if let c = state.selectedDevice.flatMap({ state.connections[$0] }), !c.isLive {
+            state.lastError = "the link is down: Enter reconnects"
+        } else {
+            state.lastError = "connect to a device first (Enter in the scan list)"
+        }
         return []
     }
     guard let handle = c.selectedValueHandle else {
@@ -547,6 +551,7 @@ private func handleEditor(_ key: Key, _ state: inout ExplorerState) -> [Effect] 
             e.error = nil
             state.editor = e
             state.connections[e.address]?.busy = "writing \(e.handle)"
+            state.connections[e.address]?.pendingWrites[e.handle] = e.withResponse
             return [.write(e.address, e.handle, bytes, withResponse: e.withResponse)]
         }
     case .tab, .backTab:

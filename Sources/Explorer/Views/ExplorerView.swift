@@ -46,6 +46,8 @@ public enum ExplorerView {
         if !state.filter.isEmpty { title += " · /\(Sanitizer.inert(state.filter))" }
         if state.paused { title += " · PAUSED" }
         if state.hideStale { title += " · fresh only" }
+        if state.hideUnnamed { title += " · named" }
+        if let floor = state.rssiFloor { title += " · ≥\(floor) dBm" }
         let inner = Box(title: title, isFocused: state.focus == .scan, glyphs: glyphs).render(into: &screen, in: rect)
         guard !inner.isEmpty else { return }
         let wide = inner.width >= 84
@@ -53,7 +55,9 @@ public enum ExplorerView {
         var columns: [Table.Column] = [Table.Column("Name", width: .fill(1))]
         if inner.width >= 40 { columns.append(Table.Column("Address", width: .fixed(19))) }
         columns.append(Table.Column("RSSI", width: .fixed(4), alignment: .right))
-        if sparkWidth > 0 { columns.append(Table.Column(sparkWidth >= 16 ? "RSSI, last 60 s" : "60 s", width: .fixed(sparkWidth))) }
+        // The header tells the real window: columns × seconds per column.
+        let window = sparkWidth * RSSIHistory.secondsPerColumn(width: sparkWidth)
+        if sparkWidth > 0 { columns.append(Table.Column(sparkWidth >= 16 ? "RSSI, last \(window) s" : "\(window) s", width: .fixed(sparkWidth))) }
         if inner.width >= 60 { columns.append(Table.Column("Intvl", width: .fixed(6), alignment: .right)) }
         if inner.width >= 50 { columns.append(Table.Column("CB", width: .fixed(2))) }
         if wide { columns.append(Table.Column("Maker", width: .fill(1))) }
@@ -66,7 +70,7 @@ public enum ExplorerView {
         for i in shown {
             let d = list[i]
             let stale = state.now - d.lastSeen > state.staleAfter
-            let connected = state.connections[d.address] != nil
+            let connected = state.connections[d.address]?.isLive == true
             let nameStyle: Style? = connected ? good : stale ? dim : nil
             var row: [Span] = [Span(displayName(d), style: nameStyle)]
             if inner.width >= 40 {
@@ -74,7 +78,7 @@ public enum ExplorerView {
             }
             row.append(Span(String(d.rssi), style: rssiStyle(d.rssi)))
             if sparkWidth > 0 {
-                row.append(Span(Sparkline.string(values: d.history.samples, width: sparkWidth, range: -100 ... -30,
+                row.append(Span(Sparkline.string(values: d.history.columns(width: sparkWidth), width: sparkWidth, range: -100 ... -30,
                                                  ascii: state.ascii), style: Style(foreground: .blue)))
             }
             if inner.width >= 60 { row.append(Span(d.observedInterval.map(formatInterval) ?? "")) }
@@ -227,7 +231,7 @@ public enum ExplorerView {
         case .connecting: title += " · connecting"
         case .discovering: title += " · discovering"
         case .ready: break
-        case let .disconnected(why): title += " · \(why)"
+        case let .disconnected(why): title += " · disconnected: \(why) · Enter reconnects"
         }
         let inner = Box(title: title, isFocused: state.focus == .details, glyphs: glyphs).render(into: &screen, in: rect)
         guard !inner.isEmpty else { return }
@@ -237,13 +241,14 @@ public enum ExplorerView {
         if c.encrypted { info.append("encrypted") }
         if let r = c.rssi { info.append("\(r) dBm") }
         if let p = c.parameters { info.append(p) }
+        if case let .disconnected(why) = c.state { info = ["link down (\(why)): Enter reconnects and re-subscribes"] }
         screen.put(info.isEmpty ? "\(c.address)" : info.joined(separator: " · "), x: top.x, y: top.y,
-                   style: c.busy != nil ? warn : dim, limit: top.width)
+                   style: c.busy != nil || !c.isLive ? warn : dim, limit: top.width)
         let rows = c.treeRows
         // The selected value under the tree: as much as the pane allows (the tree keeps three rows), and a
         // marker saying how much is cut (z zooms the pane).
         let valueLines = selectedValueLines(c, width: body.width, maxLines: body.height - 3)
-        if !valueLines.isEmpty, body.height > valueLines.count + 2 {
+        if body.height >= 5, body.height > valueLines.count + 2 {
             let split = body.splitBottom(valueLines.count)
             body = split.rest
             top = split.bottom
@@ -253,7 +258,14 @@ public enum ExplorerView {
         }
         let items = rows.map { row -> TreeView.Item in treeItem(row, c, glyphs) }
         let selected = c.selection.flatMap { s in rows.firstIndex { $0.node == s } }
-        TreeView(items: items, selected: selected, offset: scrollOffset(selected: selected, count: rows.count, visible: body.height),
+        // A dropped link's tree stays for reference, greyed.
+        let treeItems = c.isLive ? items : items.map { item in
+            var grey = item
+            grey.style = dim
+            grey.detailStyle = dim
+            return grey
+        }
+        TreeView(items: treeItems, selected: selected, offset: scrollOffset(selected: selected, count: rows.count, visible: body.height),
                  selectedStyle: state.focus == .details ? Style(reverse: true) : Style(underline: true), glyphs: glyphs)
             .render(into: &screen, in: body)
         if rows.isEmpty, body.height > 0 {
@@ -313,16 +325,14 @@ public enum ExplorerView {
         if let u = uuid, let decoded = decodeValue(u, v) { lines.append(Span("  " + Sanitizer.inert(decoded), style: good)) }
         let perRow = HexView.bytesPerRow(forWidth: max(10, width - 2), count: v.count)
         let hex = HexView.lines(for: v, bytesPerRow: perRow)
-        let room = max(1, maxLines - lines.count)
-        if hex.count <= room {
-            for line in hex { lines.append(Span("  " + line)) }
-        } else {
-            let shown = max(0, room - 1)
-            for line in hex.prefix(shown) { lines.append(Span("  " + line)) }
-            let cut = v.count - min(v.count, shown * perRow)
-            lines.append(Span("  … \(cut) of \(v.count) bytes not shown: z zooms", style: warn))
-        }
-        return Array(lines.prefix(maxLines))
+        let head = lines.count
+        lines += hex.map { Span("  " + $0) }
+        guard lines.count > maxLines else { return lines }
+        // Cut: the last row says how much is missing.
+        let kept = max(0, maxLines - 1)
+        let hexShown = max(0, kept - head)
+        let cut = v.count - min(v.count, hexShown * perRow)
+        return Array(lines.prefix(kept)) + [Span("… \(cut) of \(v.count) bytes not shown: z zooms", style: warn)]
     }
 
     // MARK: - Log
@@ -331,7 +341,8 @@ public enum ExplorerView {
         guard !rect.isEmpty else { return }
         let focused = state.focus == .log
         if state.showTraffic { drawTraffic(state, rect, glyphs, &screen); return }
-        var title = "Notifications \(state.log.count)"
+        let events = state.log.lazy.filter(\.isLinkEvent).count
+        var title = "Notifications \(state.log.count - events)" + (events > 0 ? " + \(events) event\(events == 1 ? "" : "s")" : "")
         // The characteristic's name gets what room the pane has, so the value still shows when narrow.
         let nameWidth = min(28, max(12, rect.width - 38))
         if state.logPaused || state.logScroll > 0 { title += state.logPaused ? " · PAUSED" : " · scrolled" }
@@ -384,7 +395,7 @@ public enum ExplorerView {
         if state.simulated { left.append(Span(" SIMULATED ", style: Style(foreground: .black, background: .yellow, bold: true))) }
         left.append(Span(state.portName))
         left.append(Span(state.paused ? "scan stopped (p resumes)" : state.scanning ? "scanning" : "scan off"))
-        let open = state.connections.values.filter { $0.state != .connecting }.count
+        let open = state.connections.values.filter { $0.state != .connecting && $0.isLive }.count
         left.append(Span("\(open) connected"))
         var right: [Span] = []
         if let e = state.lastError { right.append(Span(Sanitizer.inert(e), style: Style(foreground: .red, bold: true, reverse: true))) }
