@@ -284,10 +284,10 @@ import TUI
             "│  ▸ Heart Rate Measurement [N]            72 bpm  N 0x000C│",
             "│    Body Sensor Location                          R 0x000F│",
             "└──────────────────────────────────────────────────────────┘",
-            "┌─ Notifications 2 ────────────────────────────────────────┐",
+            "┌─ Notifications 2 + 2 events ─────────────────────────────┐",
+            "│01:16:40.100 S Pulse HRM    Heart Rate Measurement subscr…│",
             "│10:13:20.250 N Pulse HRM    Heart Rate Measurement 71 bpm…│",
             "│10:13:21.250 N Pulse HRM    Heart Rate Measurement 72 bpm…│",
-            "│                                                          │",
             "└──────────────────────────────────────────────────────────┘",
             " blex   scanning 1 connected                         ? help ",
         ])

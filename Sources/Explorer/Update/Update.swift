@@ -468,6 +468,8 @@ private func handlePrompt(_ key: Key, _ state: inout ExplorerState) -> [Effect] 
         state.prompt = nil
         if key == .character("y") || key == .character("Y") || key == .enter {
             state.quitting = true
+            // Leaving closes every link on purpose: their disconnects remove them rather than keep trees.
+            for a in state.connections.keys where state.connections[a]!.isLive { state.connections[a]!.busy = "disconnecting" }
             return [.quit]
         }
         return []
