@@ -332,6 +332,7 @@ private func move(_ action: Action, _ state: inout ExplorerState) {
             case .up: state.advertisementScroll = max(0, state.advertisementScroll - 1)
             case .down: state.advertisementScroll += 1
             case .top: state.advertisementScroll = 0
+            case .bottom: state.advertisementScroll = .max
             case .pageUp: state.advertisementScroll = max(0, state.advertisementScroll - page)
             case .pageDown: state.advertisementScroll += page
             default: break
@@ -373,6 +374,7 @@ private func activate(_ state: inout ExplorerState) -> [Effect] {
         return []
     }
     guard let a = state.selectedDevice else { return [] }
+    if let c = state.connections[a], case .disconnected = c.state { return reconnect(&state, a) }
     if state.focus == .details, var c = state.connections[a], let sel = c.selection {
         if let row = c.treeRows.first(where: { $0.node == sel }), row.expandable {
             if c.expanded.contains(sel) { c.expanded.remove(sel) } else { c.expanded.insert(sel) }

@@ -41,12 +41,14 @@ extension ExplorerView {
     static func wrap(_ span: Span, width: Int) -> [Span] {
         guard width > 0 else { return [] }
         guard TextWidth.of(span.text) > width else { return [span] }
-        let indent = String(span.text.prefix { $0 == " " }) + "  "
-        let first = TextWidth.wrapped(span.text, to: width)
+        let lead = String(span.text.prefix { $0 == " " })
+        let indent = lead + "  "
+        guard width > indent.count + 4 else { return TextWidth.wrapped(span.text, to: width).map { Span($0, style: span.style) } }
+        let first = TextWidth.wrapped(String(span.text.dropFirst(lead.count)), to: width - lead.count)
         guard let head = first.first else { return [span] }
         let rest = first.dropFirst().joined(separator: " ")
-        let tail = rest.isEmpty ? [] : TextWidth.wrapped(rest, to: max(1, width - indent.count)).map { indent + $0 }
-        return [Span(head, style: span.style)] + tail.map { Span($0, style: span.style) }
+        let tail = rest.isEmpty ? [] : TextWidth.wrapped(rest, to: width - indent.count).map { indent + $0 }
+        return [Span(lead + head, style: span.style)] + tail.map { Span($0, style: span.style) }
     }
 
     /// Every line of a detail view, unwrapped, radio text inert.

@@ -169,7 +169,14 @@ public enum ExplorerView {
             guard let data = d.advertisements[packetType] else { continue }
             lines.append(Span(""))
             lines.append(Span(packetType == .scanResponse ? "Scan response" : "Advertising data", style: accent))
-            for s in data.structures { lines.append(Span("  " + describe(s))) }
+            for s in data.structures {
+                lines.append(Span("  " + describe(s)))
+                // An iBeacon's fields each get a line, so none is ever lost at the end of a long one.
+                if case let .manufacturerData(m) = s.value, let b = m.iBeacon {
+                    lines.append(Span("    UUID \(b.proximityUUID)"))
+                    lines.append(Span("    major \(b.major) · minor \(b.minor) · power \(b.measuredPower) dBm at 1 m"))
+                }
+            }
             if let t = data.truncation {
                 lines.append(Span("  truncated at byte \(t.offset): \(t.missingByteCount) bytes missing", style: warn))
             }
@@ -194,8 +201,8 @@ public enum ExplorerView {
         case let .appearance(a): return "Appearance: \(BluetoothNumbers.appearanceName(a) ?? "0x" + hexDigits(UInt8(a >> 8)) + hexDigits(UInt8(a & 0xFF)))"
         case let .manufacturerData(m):
             var text = "Maker: \(companyName(m.companyID).map(Sanitizer.inert) ?? "unknown") (\(hexID(m.companyID)))"
-            if let b = m.iBeacon {
-                text += " iBeacon \(b.proximityUUID) major \(b.major) minor \(b.minor) power \(b.measuredPower) dBm"
+            if m.iBeacon != nil {
+                text += " iBeacon"
             } else {
                 text += " " + m.data.map(hexDigits).joined(separator: " ")
             }
@@ -231,7 +238,7 @@ public enum ExplorerView {
         case .connecting: title += " · connecting"
         case .discovering: title += " · discovering"
         case .ready: break
-        case let .disconnected(why): title += " · disconnected: \(why) · Enter reconnects"
+        case .disconnected: title += " · link down"
         }
         let inner = Box(title: title, isFocused: state.focus == .details, glyphs: glyphs).render(into: &screen, in: rect)
         guard !inner.isEmpty else { return }
@@ -241,7 +248,7 @@ public enum ExplorerView {
         if c.encrypted { info.append("encrypted") }
         if let r = c.rssi { info.append("\(r) dBm") }
         if let p = c.parameters { info.append(p) }
-        if case let .disconnected(why) = c.state { info = ["link down (\(why)): Enter reconnects and re-subscribes"] }
+        if case let .disconnected(why) = c.state { info = ["\(why) · Enter reconnects"] }
         screen.put(info.isEmpty ? "\(c.address)" : info.joined(separator: " · "), x: top.x, y: top.y,
                    style: c.busy != nil || !c.isLive ? warn : dim, limit: top.width)
         let rows = c.treeRows
