@@ -46,6 +46,26 @@ import TUI
         s = treeState(); s.focus = .log; press(&s, ch("t")); send(&s, .traffic("→ \u{1B}[2J gap_discover"), .traffic("! torn"))
         out.append(("traffic", s))
         s = treeState(); s.ascii = true; out.append(("ascii", s))
+        // Issue 9: the traffic pane with real packets (held, filtered), a packet's and an entry's detail, a
+        // zoomed pane, a dropped link's greyed tree, a long value, an iBeacon.
+        s = treeState(); s.focus = .log; press(&s, ch("t"))
+        send(&s, .packet(linkUp(0, hrmAddress), 5), .packet(readCommand(0, H.bodySensor), 6), .packet(readResponse(0), 6.1),
+             .packet(valueEvent(0, H.bodySensor, [0x1B, 0x5B, 0x32, 0x4A] + Array(repeating: 0x41, count: 40)), 6.2),
+             .packet(scanResponse(hostileAddress), 7), .traffic("! 3 bytes dropped\u{7}"))
+        out.append(("traffic packets", s))
+        var held = s; press(&held, ch("k"), ch("k"), ch("p")); send(&held, .packet(scanResponse(hrmAddress), 8))
+        out.append(("traffic held", held))
+        var filtered = s; press(&filtered, ch("S"), ch("C"), ch("o")); out.append(("traffic filtered", filtered))
+        var packet = s; press(&packet, ch("k"), ch("k"), .enter); out.append(("packet detail", packet))
+        var search = s; press(&search, ch("/")); typeText(&search, "read"); out.append(("search", search))
+        s = treeState(); s.focus = .log; press(&s, .enter); out.append(("entry detail", s))
+        s = treeState(); press(&s, ch("z")); out.append(("zoomed", s))
+        s = treeState(); send(&s, .disconnected(hrmAddress, reason: "supervision timeout\u{1B}[2J")); out.append(("dropped", s))
+        s = treeState(); select(.characteristic(H.bodySensor), in: &s); send(&s, .read(hrmAddress, H.bodySensor, Array(0 ..< 200), 9))
+        out.append(("long value", s))
+        s = ExplorerState()
+        send(&s, .advertisement(report(beaconAddress, rssi: -70, packetType: .nonConnectableAdvertisement, extra: iBeaconData), 10))
+        out.append(("ibeacon", s))
         s = treeState(); send(&s, .failed(nil, "dongle gone\u{7}")); out.append(("error", s))
         return out
     }
