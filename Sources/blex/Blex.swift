@@ -42,6 +42,15 @@ struct Explore: ParsableCommand {
     @OptionGroup var dongle: DongleOptions
     @Flag(help: "ASCII lines and sparklines instead of Unicode.") var ascii = false
     @Flag(name: .customLong("no-mouse"), help: "Do not capture the mouse.") var noMouse = false
+    @Option(name: .customLong("trace-capacity"),
+            help: "BGAPI packets the traffic pane keeps (recorded from start-up; the oldest go first).")
+    var traceCapacity = 20_000
+
+    func validate() throws {
+        guard (1 ... 1_000_000).contains(traceCapacity) else {
+            throw ValidationError("--trace-capacity must lie in 1…1000000 (got \(traceCapacity))")
+        }
+    }
 
     func run() throws {
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
@@ -49,7 +58,7 @@ struct Explore: ParsableCommand {
         }
         let started = try dongle.start(callbackQueue: .main)
         MainActor.assumeIsolated {
-            ExplorerApp(dongle: started, ascii: ascii, mouse: !noMouse).run()
+            ExplorerApp(dongle: started, ascii: ascii, mouse: !noMouse, traceCapacity: traceCapacity).run()
         }
     }
 }

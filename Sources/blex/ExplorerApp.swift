@@ -23,13 +23,14 @@ final class ExplorerApp {
     private let ascii: Bool
     private let mouse: Bool
 
-    init(dongle: Dongle, ascii: Bool, mouse: Bool) {
+    init(dongle: Dongle, ascii: Bool, mouse: Bool, traceCapacity: Int = 20_000) {
         self.dongle = dongle
         self.ascii = ascii
         self.mouse = mouse
         runner = EffectRunner(backend: dongle.backend) { message in
             DispatchQueue.main.async { MainActor.assumeIsolated { ExplorerApp.current?.dispatch(message) } }
         }
+        state.traffic.packets.setCapacity(traceCapacity)
         state.portName = dongle.name
         state.simulated = dongle.simulated
         state.utcOffset = TimeZone.current.secondsFromGMT()

@@ -113,6 +113,71 @@ struct BlexEndToEndTests {
         try await tmux.waitForExit()
     }
 
+    /// One notifying battery whose link the world drops every 12 s (supervision timeout).
+    static let droppingWorld = """
+        {"name": "dropping", "peripherals": [{"id": "blink", "address": "C0:FF:EE:00:00:01",
+          "advertising": {"flags": 6, "name": "Blinker"},
+          "services": [{"uuid": "180F", "characteristics": [{"uuid": "2A19", "properties": ["read", "notify"],
+            "value": "50", "notifyIntervalMs": 400}]}]}],
+         "faults": [\((1 ... 12).map { #"{"at": \#($0 * 12), "kind": "disconnect", "peripheral": "blink"}"# }.joined(separator: ", "))]}
+        """
+
+    @Test("traffic: filters and search; a dropped link keeps its tree and Enter reconnects and re-subscribes")
+    func trafficAndReconnect() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("blex-e2e-dropping-\(UUID().uuidString).json")
+        try Self.droppingWorld.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let tmux = try Tmux.start(width: 120, height: 40, scenario: file.path)
+        defer { tmux.kill() }
+
+        try await tmux.waitFor("Blinker in the scan pane", timeout: .seconds(30)) { $0.lines.contains { $0.hasPrefix("│Blinker") } }
+        // The cursor starts on row 1: Enter connects Blinker.
+        tmux.press("Enter")
+        try await tmux.waitFor("Blinker's tree") { $0.text.contains("GATT · Blinker ─") && $0.text.contains("Battery Level") }
+        tmux.press("Tab")
+        // Generic Access, Generic Attribute, Battery Service, Battery Level.
+        try await tmux.select(row: 3, named: "Battery Level")
+        tmux.type("n")
+        try await tmux.waitFor("Battery Level marked [N]") { $0.text.contains("Battery Level [N]") }
+
+        // The traffic pane, recorded from start-up: hide the scan responses, then one connection, then a search.
+        tmux.press("Tab")
+        tmux.type("tS")
+        let traffic = try await tmux.waitFor("the traffic without scan responses") { screen in
+            screen.text.contains("BGAPI traffic") && screen.text.contains("no scan rsp")
+                && screen.text.contains("attclient_attribute_value")
+        }
+        #expect(!traffic.text.contains("gap_scan_response"), "scan responses hidden:\n\(traffic.report)")
+        #expect(traffic.text.range(of: #"\d\d:\d\d:\d\d\.\d{3} [←→] "#, options: .regularExpression) != nil,
+                "ms timestamps:\n\(traffic.report)")
+        tmux.type("o")
+        try await tmux.waitFor("one connection") { $0.text.contains("no scan rsp · conn 0") }
+        tmux.type("/")
+        tmux.type("get_rssi")
+        tmux.press("Enter")
+        let searched = try await tmux.waitFor("the search") { screen in
+            screen.text.contains("/get_rssi") && screen.text.contains("connection_get_rssi")
+        }
+        #expect(!searched.text.contains("attclient_attribute_value"), "only matches:\n\(searched.report)")
+        tmux.type("t")
+
+        // The world drops the link: the tree stays, greyed, with the reason; Enter reconnects and re-subscribes.
+        let dropped = try await tmux.waitFor("the dropped link", timeout: .seconds(20)) { $0.text.contains("GATT · Blinker · link down") }
+        #expect(dropped.text.contains("Battery Level"), "the tree is kept:\n\(dropped.report)")
+        #expect(dropped.text.contains("disconnected: "), "the log records the disconnect:\n\(dropped.report)")
+        tmux.press("Escape")
+        tmux.press("Enter")
+        let back = try await tmux.waitFor("the link back, re-subscribed") { screen in
+            screen.text.contains("GATT · Blinker ─") && screen.text.contains("Battery Level [N]")
+                && screen.statusLine.contains("1 connected")
+        }
+        #expect(back.text.contains("subscribed: notifications on"), "the log records the subscription:\n\(back.report)")
+        tmux.type("q")
+        try await tmux.waitFor("the quit question") { $0.text.contains("Quit?") }
+        tmux.type("y")
+        try await tmux.waitForExit()
+    }
+
     @Test("a 20×6 terminal renders and quits")
     func tinyTerminal() async throws {
         let tmux = try Tmux.start(width: 20, height: 6)
@@ -384,7 +449,7 @@ struct Tmux {
     static let session = "blex"
 
     /// Starts blex at `width`×`height`; fails the test (saying how to install tmux) when tmux is missing.
-    static func start(width: Int, height: Int) throws -> Tmux {
+    static func start(width: Int, height: Int, scenario: String = "demo") throws -> Tmux {
         let executable = try #require(findInPath("tmux"), """
             tmux is not installed: the end-to-end tests drive blex through it. Install it \
             (`sudo apt-get install -y tmux` on Debian/Ubuntu, `brew install tmux` on macOS) and run again.
@@ -407,7 +472,7 @@ struct Tmux {
         let wrapper = #"status="$1"; shift; "$@"; echo $? > "$status.tmp" && mv "$status.tmp" "$status""#
         let started = tmux.run(["-f", config.path, "new-session", "-d", "-s", session, "-x", String(width), "-y", String(height),
                                 "/bin/sh", "-c", wrapper, "sh", tmux.statusFile.path,
-                                "env", "TERM=xterm-256color", "LANG=C.UTF-8", blex, "--scenario", "demo"])
+                                "env", "TERM=xterm-256color", "LANG=C.UTF-8", blex, "--scenario", scenario])
         if started.status != 0 {
             tmux.kill()
             try #require(started.status == 0, "tmux new-session failed (\(started.status)): \(started.stderr)")

@@ -43,9 +43,9 @@ extension ExplorerView {
                        style: style, limit: inner.width)
         }
         // Held while packets arrive: say how many newer ones wait below, on the bottom border.
-        let newer = list.count - (start + shown.count)
+        let newer = list.count - (start + shown.count) + (t.frozenAt.map { t.packets.endSequence - 1 - $0 } ?? 0)
         if newer > 0, rect.height >= 3 {
-            let note = " \(newer) newer · G follows "
+            let note = t.frozenAt != nil ? " \(newer) newer · p resumes " : " \(newer) newer · G follows "
             let x = max(rect.x + 1, rect.maxX - 1 - TextWidth.of(note))
             screen.put(note, x: x, y: rect.maxY - 1, style: warn, limit: rect.maxX - 1 - x)
         }
