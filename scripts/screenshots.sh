@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates screenshots/*.png: builds blex, runs it on the built-in virtual dongle (demo world) in a detached
-# tmux session at 120×40, drives it to four states and renders each `tmux capture-pane -e` to a PNG with
+# tmux session at 120×40, drives it to five states and renders each `tmux capture-pane -e` to a PNG with
 # scripts/ansi_to_png.py (Pillow, in scripts/.venv; DejaVu Sans Mono from Debian's fonts-dejavu-core, and
 # fonts-droid-fallback for CJK).
 #
@@ -127,6 +127,13 @@ keys Enter; wait_for "the write" " W Pulse HRM"
 sleep 6
 keys Tab
 shoot notifications
+
+# 5. traffic: the BGAPI traffic pane, scan responses hidden, the cursor on an attribute-value event.
+text "t"; wait_for "the traffic pane" "BGAPI traffic"
+text "S"; wait_for "the filter" "no scan rsp"
+sleep 2
+text "kkk"; wait_for "the held view" "scrolled"
+shoot traffic
 
 text "q"; wait_for "the quit question" "Quit?"
 text "y"
