@@ -171,6 +171,14 @@ func linkUp(_ connection: UInt8, _ address: BluetoothAddress) -> BGAPIMessage {
         #expect(text.contains("(connection 0 is \(hrmAddress))"))
         #expect(text.contains("Raw 49 bytes"))
         #expect(text.contains("80 2D 04 05"), "the header (event, 45-byte payload, class 4, id 5), then the payload")
+        // Small: it scrolls, never further than its last line, and says what is below.
+        send(&s, .resize(width: 40, height: 10))
+        #expect(ExplorerView.render(s).text.contains("more (j/k)"))
+        for _ in 0 ..< 100 { press(&s, ch("j")) }
+        let bottom = ExplorerView.render(s).text
+        press(&s, ch("k"))
+        #expect(ExplorerView.render(s).text != bottom, "one k moves back at once: the scroll stopped at the end")
+        #expect(bottom.contains("above"))
     }
 
     @Test func exportWritesTheShownTrafficAsJSONLines() throws {

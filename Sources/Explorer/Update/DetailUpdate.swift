@@ -38,5 +38,6 @@ func handleDetail(_ key: Key, _ detail: Detail, _ state: inout ExplorerState) {
         state.mode = .browse
         return
     }
+    d.scroll = min(d.scroll, ExplorerView.detailMaxScroll(d, state))
     state.mode = .detail(d)
 }

@@ -5,10 +5,8 @@ extension ExplorerView {
     /// A packet or log entry, whole: every field on its own line (wrapped, never cut), then the raw bytes;
     /// j/k scroll, and a marker says when more lies above or below.
     static func drawDetail(_ detail: Detail, _ state: ExplorerState, _ glyphs: Glyphs, _ screen: inout Screen) {
-        let area = screen.bounds.splitBottom(screen.height > 1 ? 1 : 0).rest
-        guard !area.isEmpty else { return }
-        let frame = area.width >= 20 && area.height >= 6
-            ? area.centered(width: min(area.width - 2, 100), height: area.height - (area.height >= 12 ? 2 : 0)) : area
+        let frame = detailFrame(width: screen.width, height: screen.height)
+        guard !frame.isEmpty else { return }
         screen.fill(frame)
         let title: String
         switch detail.subject {
@@ -30,6 +28,21 @@ extension ExplorerView {
             let x = max(frame.x + 1, frame.maxX - 1 - TextWidth.of(text))
             screen.put(text, x: x, y: frame.maxY - 1, style: warn, limit: frame.maxX - 1 - x)
         }
+    }
+
+    /// Where a detail view sits on a `width`×`height` terminal (border included).
+    static func detailFrame(width: Int, height: Int) -> Rect {
+        let area = Rect(x: 0, y: 0, width: width, height: height).splitBottom(height > 1 ? 1 : 0).rest
+        guard area.width >= 20, area.height >= 6 else { return area }
+        return area.centered(width: min(area.width - 2, 100), height: area.height - (area.height >= 12 ? 2 : 0))
+    }
+
+    /// How far `detail` can scroll on the current terminal (0 when it fits).
+    static func detailMaxScroll(_ detail: Detail, _ state: ExplorerState) -> Int {
+        let frame = detailFrame(width: state.width, height: state.height)
+        let width = frame.width - 2, rows = frame.height - 2
+        guard width > 0, rows > 0 else { return 0 }
+        return max(0, wrappedDetailLines(detail, state, width: width).count - rows)
     }
 
     /// The detail's lines wrapped to `width`, continuation lines indented.
