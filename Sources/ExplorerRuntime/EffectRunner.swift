@@ -112,6 +112,7 @@ public final class EffectRunner: Sendable {
                 let p = d.parameters
                 send(.connected(address, parameters: "\(milliseconds(p.interval)) ms interval · \(milliseconds(p.supervisionTimeout)) ms timeout · latency \(p.latency)",
                                 encrypted: d.isEncrypted))
+                if let slot = d.bond { send(.bondSlot(address, slot)) }
                 let services = try d.discoverServices()
                 send(.discovered(address, services))
                 // User descriptions name vendor characteristics; fetch them so the tree can show them.
@@ -151,11 +152,20 @@ public final class EffectRunner: Sendable {
                 guard let d = device(address) else { throw .notConnected }
                 try d.bond(permanent: true)
                 send(.bonded(address))
+                if let slot = d.bond { send(.bondSlot(address, slot)) }
             }
         case let .enterPasskey(address, passkey):
             attempt(address) { () throws(BGAPIError) in try device(address)?.enterPasskey(passkey) }
         case let .pollRSSI(address):
             if let d = device(address), let rssi = try? d.rssi() { send(.rssi(address, rssi)) }
+        case .listBonds:
+            attempt(nil) { () throws(BGAPIError) in send(.bondList(try backend.bonds())) }
+        case let .deleteBond(bond):
+            attempt(nil) { () throws(BGAPIError) in
+                let r = try backend.send(SMDeleteBondingCommand(handle: bond))
+                guard r.result.isSuccess else { throw BGAPIError(code: r.result) }
+                send(.bondDeleted(bond))
+            }
         case let .readRSSI(address):
             attempt(address) { () throws(BGAPIError) in
                 guard let d = device(address) else { throw .notConnected }

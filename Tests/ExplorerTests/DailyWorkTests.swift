@@ -243,3 +243,44 @@ let iBeaconData: [UInt8] = ad(0xFF, [0x4C, 0x00, 0x02, 0x15] + Array(0x10 ... 0x
         #expect(ExplorerView.render(s).text.contains(" Wn Pulse HRM"))
     }
 }
+
+@Suite struct BondListTests {
+    static func bondedState() -> ExplorerState {
+        var s = ExplorerState()
+        let r = AdvertisementReport(address: hrmAddress, addressType: .public, packetType: .connectableAdvertisement, rssi: -50,
+                                    bond: BondHandle(rawValue: 1), data: AdvertisingData(bytes: ad(0x09, "Pulse HRM")))
+        send(&s, .advertisement(r, 1))
+        return s
+    }
+
+    @Test func bListsTheBondsAndDDeletesTheSelectedOne() {
+        var s = Self.bondedState()
+        #expect(press(&s, ch("B")) == [.listBonds])
+        #expect(ExplorerView.render(s).text.contains("asking the dongle"))
+        send(&s, .bondList([BondHandle(rawValue: 1), BondHandle(rawValue: 0)]))
+        s.width = 100
+        s.height = 30
+        let text = ExplorerView.render(s).text
+        #expect(text.contains("slot 0  (no device heard with this bond)"))
+        #expect(text.contains("slot 1  Pulse HRM \(hrmAddress)"))
+        press(&s, ch("j"))
+        #expect(press(&s, ch("d")) == [.deleteBond(BondHandle(rawValue: 1))])
+        #expect(send(&s, .bondDeleted(BondHandle(rawValue: 1))) == [.listBonds], "the list is asked for again")
+        #expect(s.devices[hrmAddress]?.bonded == false)
+        send(&s, .bondList([BondHandle(rawValue: 0)]))
+        #expect(press(&s, ch("D")).isEmpty, "one D only asks")
+        #expect(ExplorerView.render(s).text.contains("D again deletes every bond"))
+        #expect(press(&s, ch("D")) == [.deleteBond(.all)])
+        press(&s, .escape)
+        #expect(s.mode == .browse)
+    }
+
+    @Test func aBondMadeOnALinkNamesItsSlot() {
+        var s = scannedState()
+        send(&s, .bondSlot(hrmAddress, BondHandle(rawValue: 2)))
+        #expect(s.devices[hrmAddress]?.bonded == true)
+        press(&s, ch("B"))
+        send(&s, .bondList([BondHandle(rawValue: 2)]))
+        #expect(ExplorerView.render(s).text.contains("slot 2  Pulse HRM"))
+    }
+}

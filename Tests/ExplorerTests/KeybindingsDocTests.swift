@@ -17,7 +17,7 @@ import Testing
             let row = rows.first { row in keys.allSatisfy { row.contains($0) } && row.lowercased().contains(b.description.lowercased()) }
             #expect(row != nil, "docs/keybindings.md has no row with \(keys.joined(separator: " ")) and “\(b.description)”")
         }
-        for (keys, description) in Keymap.editorHelp + Keymap.detailHelp {
+        for (keys, description) in Keymap.editorHelp + Keymap.detailHelp + Keymap.bondsHelp {
             let first = keys.split(separator: " ").first.map { "`\($0)`" } ?? ""
             #expect(rows.contains { $0.contains(first) && $0.lowercased().contains(description.lowercased()) },
                     "docs/keybindings.md misses \(keys): \(description)")

@@ -66,6 +66,8 @@ import TUI
         s = ExplorerState()
         send(&s, .advertisement(report(beaconAddress, rssi: -70, packetType: .nonConnectableAdvertisement, extra: iBeaconData), 10))
         out.append(("ibeacon", s))
+        s = BondListTests.bondedState(); press(&s, ch("B")); out.append(("bonds asking", s))
+        send(&s, .bondList([BondHandle(rawValue: 1), BondHandle(rawValue: 0)])); press(&s, ch("D")); out.append(("bonds", s))
         s = treeState(); send(&s, .failed(nil, "dongle gone\u{7}")); out.append(("error", s))
         return out
     }

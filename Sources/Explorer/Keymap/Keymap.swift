@@ -4,7 +4,7 @@ import TUI
 public enum Action: String, CaseIterable, Hashable, Sendable {
     case up, down, top, bottom, pageUp, pageDown
     case nextPane, previousPane, activate, collapse, expand
-    case read, write, notify, indicate, bond, disconnect, rssi, nextConnection
+    case read, write, notify, indicate, bond, bonds, disconnect, rssi, nextConnection
     case filter, sort, resort, pause, clear, hideStale, hideUnnamed, raiseRSSIFloor, lowerRSSIFloor, raw
     case search, hideScanResponses, commandsOnly, connectionFilter
     case export, traffic, zoom, help, quit
@@ -45,6 +45,7 @@ public enum Keymap {
         .init(keys: [.right] + c("l"), label: "l →", action: .expand, description: "expand", section: "Devices", panes: [.details]),
         .init(keys: c("d"), label: "d", action: .disconnect, description: "disconnect / cancel connect", section: "Devices", panes: nil),
         .init(keys: c("b"), label: "b", action: .bond, description: "bond (pair)", section: "Devices", panes: nil),
+        .init(keys: c("B"), label: "B", action: .bonds, description: "bond list (d deletes)", section: "Devices", panes: nil),
         .init(keys: c("R"), label: "R", action: .rssi, description: "read link RSSI", section: "Devices", panes: nil),
         .init(keys: c("]"), label: "]", action: .nextConnection, description: "next connection", section: "Devices", panes: nil),
         .init(keys: c("r"), label: "r", action: .read, description: "read value", section: "GATT", panes: [.details]),
@@ -88,6 +89,12 @@ public enum Keymap {
         ("j k PgUp PgDn", "scroll"), ("t", "entry: its BGAPI chain"), ("Esc", "close (any other key)"),
     ]
 
+    /// Keys of the bond list (`B`).
+    public static let bondsHelp: [(keys: String, description: String)] = [
+        ("j k", "select"), ("d Delete", "delete the bond"), ("D D", "delete every bond"), ("r", "refresh"),
+        ("Esc", "close the list"),
+    ]
+
     /// Help sections: each binding under its section, in table order, then the editor's keys.
     public static var helpSections: [(section: String, entries: [(keys: String, description: String)])] {
         var order: [String] = []
@@ -96,6 +103,6 @@ public enum Keymap {
             if entries[b.section] == nil { order.append(b.section) }
             entries[b.section, default: []].append((b.label, b.description))
         }
-        return order.map { ($0, entries[$0]!) } + [("Editor", editorHelp), ("Detail view", detailHelp)]
+        return order.map { ($0, entries[$0]!) } + [("Editor", editorHelp), ("Detail view", detailHelp), ("Bond list", bondsHelp)]
     }
 }

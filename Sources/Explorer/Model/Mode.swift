@@ -7,6 +7,8 @@ public enum Mode: Hashable, Sendable {
     case help(page: Int)
     /// One packet or log entry, whole.
     case detail(Detail)
+    /// The dongle's bonds.
+    case bonds(BondList)
 }
 
 /// A detail view: one packet or one log entry with every field, scrolled by j/k.

@@ -58,6 +58,8 @@ public struct DeviceEntry: Hashable, Sendable {
     public var connectable = false
     /// Whether the dongle holds a bond with it.
     public var bonded = false
+    /// The bond slot it advertised with (`.none` when not bonded).
+    public var bond: BondHandle = .none
     /// Packets heard.
     public var packets = 0
     /// The latest data per packet type (advertisement, scan response).
@@ -80,6 +82,7 @@ public struct DeviceEntry: Hashable, Sendable {
         packets += 1
         history.add(report.rssi, at: time)
         bonded = report.bond.isBonded
+        bond = report.bond
         if report.isConnectable { connectable = true }
         advertisements[report.packetType] = report.data
         if let n = report.data.localName, name == nil || report.data.isNameComplete { name = n }

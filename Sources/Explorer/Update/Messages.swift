@@ -41,6 +41,12 @@ public enum Message: Sendable {
     case traffic(String)
     /// A packet on the wire, either way, and when (wall clock, ms precision).
     case packet(BGAPIMessage, Timestamp)
+    /// Which bond slot a device's bond sits in (after bonding, or when a bonded link comes up).
+    case bondSlot(BluetoothAddress, BondHandle)
+    /// The bonds in the dongle's flash (slots).
+    case bondList([BondHandle])
+    /// A bond (or `.all`) was deleted.
+    case bondDeleted(BondHandle)
     /// The log was written to a file.
     case exported(path: String, count: Int)
 }
@@ -69,6 +75,10 @@ public enum Effect: Hashable, Sendable {
     case enterPasskey(BluetoothAddress, UInt32)
     /// Read the link's RSSI.
     case readRSSI(BluetoothAddress)
+    /// Ask the dongle for its bonds.
+    case listBonds
+    /// Delete a bond (`.all`: every one).
+    case deleteBond(BondHandle)
     /// Read the link's RSSI for the sparkline; a failure is not worth reporting.
     case pollRSSI(BluetoothAddress)
     /// Write the log to `path` (JSONL, or CSV for a `.csv` name), never over an existing file.

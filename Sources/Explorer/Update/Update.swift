@@ -104,6 +104,15 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
     case let .packet(message, time):
         recordTraffic(&state) { TrafficPacket(sequence: $0, time: time, message: message) }
         return []
+    case let .bondSlot(address, bond):
+        state.devices[address]?.bond = bond
+        state.devices[address]?.bonded = bond.isBonded
+        return []
+    case let .bondList(bonds):
+        receiveBonds(&state, bonds)
+        return []
+    case let .bondDeleted(bond):
+        return bondDeleted(&state, bond)
     case let .exported(path, count):
         notify(&state, "exported \(count) entr\(count == 1 ? "y" : "ies") to \(path)")
         return []
@@ -160,6 +169,8 @@ private func handle(_ key: Key, _ state: inout ExplorerState) -> [Effect] {
     case let .detail(detail):
         handleDetail(key, detail, &state)
         return []
+    case let .bonds(list):
+        return handleBonds(key, list, &state)
     case .browse: break
     }
     if state.prompt != nil { return handlePrompt(key, &state) }
@@ -187,6 +198,8 @@ func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect] {
         state.mode = .help(page: 0)
     case .zoom:
         state.zoomed.toggle()
+    case .bonds:
+        return openBonds(&state)
     case .search:
         state.showTraffic = true
         state.prompt = .search

@@ -22,6 +22,7 @@ public enum ExplorerView {
         if let editor = state.editor { drawEditor(editor, state, glyphs, &screen) }
         if let prompt = state.prompt { drawPrompt(prompt, state, glyphs, &screen) }
         if let detail = state.detail { drawDetail(detail, state, glyphs, &screen) }
+        if case let .bonds(list) = state.mode { drawBonds(list, state, glyphs, &screen) }
         if state.showHelp {
             let area = screen.bounds.splitBottom(1).rest
             let frame = area.centered(width: min(area.width, 118), height: min(area.height, 38))
