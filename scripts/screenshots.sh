@@ -103,11 +103,11 @@ shoot scan
 
 # 2. gatt: connect to Pulse HRM (filter to it, select it, Enter), clear the filter so the list is whole
 #    again, subscribe to the heart rate, read the body sensor location and leave it selected.
-text "/"; wait_for "the filter prompt" "Name, address or maker"
+text "/"; wait_for "the filter prompt" "Name, address, maker or"
 text "Pulse"; keys Enter; wait_for "the filtered list" "/Pulse"
 text "g"; wait_for "Pulse HRM's advertisement" "Advertisement · Pulse HRM"
 keys Enter; wait_for "the GATT tree" "Heart Rate Control Point"
-text "/"; wait_for "the filter prompt" "Name, address or maker"
+text "/"; wait_for "the filter prompt" "Name, address, maker or"
 keys Escape; sleep 0.3
 keys Tab
 select_row 3 "Heart Rate Measurement"; text "n"; wait_for "the subscription" "Heart Rate Measurement [N]"

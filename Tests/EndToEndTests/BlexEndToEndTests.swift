@@ -30,7 +30,7 @@ struct BlexEndToEndTests {
 
         // Filter down to it; `g` makes sure the first (only) visible row is the selected one.
         tmux.type("/")
-        try await tmux.waitFor("the filter prompt") { $0.text.contains("Name, address or maker contains:") }
+        try await tmux.waitFor("the filter prompt") { $0.text.contains("Name, address, maker or service contains:") }
         tmux.type("Pulse")
         tmux.press("Enter")
         try await tmux.waitFor("the filtered list") { $0.text.contains("Devices 1/") && $0.text.contains("· /Pulse") }

@@ -284,3 +284,56 @@ let iBeaconData: [UInt8] = ad(0xFF, [0x4C, 0x00, 0x02, 0x15] + Array(0x10 ... 0x
         #expect(ExplorerView.render(s).text.contains("slot 2  Pulse HRM"))
     }
 }
+
+@Suite struct EditorHistoryTests {
+    @Test func upAndDownWalkTheValuesWrittenBefore() throws {
+        var s = connectedState()
+        select(.characteristic(H.controlPoint), in: &s)
+        for value in ["01", "02 03"] {
+            press(&s, ch("w"), .control("u"))
+            typeText(&s, value)
+            let bytes = try ValueFormat.hex.parse(value).get()
+            #expect(press(&s, .enter) == [.write(hrmAddress, H.controlPoint, bytes, withResponse: true)])
+            send(&s, .wrote(hrmAddress, H.controlPoint, bytes, 10))
+        }
+        press(&s, ch("w"), .control("u"))
+        typeText(&s, "0x7")
+        press(&s, .up)
+        #expect(s.editor?.text == "02 03" && s.editor?.bytes == [0x02, 0x03], "the newest first")
+        press(&s, .up)
+        #expect(s.editor?.text == "01")
+        press(&s, .up)
+        #expect(s.editor?.text == "01", "the oldest stays")
+        press(&s, .down, .down)
+        #expect(s.editor?.text == "0x7" && s.editor?.historyIndex == nil, "past the newest: what was being typed")
+    }
+
+    @Test func eachViewKeepsWhatWasTypedInIt() {
+        var s = connectedState()
+        select(.characteristic(H.controlPoint), in: &s)
+        press(&s, ch("w"), .control("u"))
+        typeText(&s, "0x01, 0x02")
+        #expect(s.editor?.bytes == [0x01, 0x02])
+        press(&s, .tab)
+        #expect(s.editor?.format == .text)
+        for _ in 1 ..< ValueFormat.allCases.count { press(&s, .tab) }
+        #expect(s.editor?.format == .hex && s.editor?.text == "0x01, 0x02", "the hex as typed, not re-rendered")
+        press(&s, .backspace)
+        typeText(&s, "3")
+        press(&s, .tab)
+        #expect(s.editor?.text == "\\x01\\x03", "after an edit the other views show the new value")
+        press(&s, .backTab)
+        #expect(s.editor?.text == "0x01, 0x03" && s.editor?.bytes == [0x01, 0x03])
+    }
+
+    @Test func promptsEditWithACaret() {
+        var s = scannedState()
+        press(&s, ch("/"))
+        typeText(&s, "plse")
+        press(&s, .left, .left, .left)
+        typeText(&s, "u")
+        #expect(s.promptText == "pulse" && s.filter == "pulse", "typing at the caret, filtering as you type")
+        press(&s, .control("w"))
+        #expect(s.promptText == "lse", "^W deletes the word before the caret")
+    }
+}

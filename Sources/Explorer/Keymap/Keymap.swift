@@ -81,7 +81,7 @@ public enum Keymap {
     /// Keys of the value editor, for help and its hint line.
     public static let editorHelp: [(keys: String, description: String)] = [
         ("Tab", "next format (hex, UTF-8, u8…f32)"), ("Enter", "write"), ("^R", "with/without response"),
-        ("Esc", "cancel"),
+        ("↑ ↓", "values written before"), ("Esc", "cancel"),
     ]
 
     /// Keys of a detail view (Enter on a log entry or packet).

@@ -258,6 +258,12 @@ public struct EditorState: Hashable, Sendable {
     public var error: String?
     /// Write with response (default when the characteristic allows it).
     public var withResponse: Bool
+    /// What was typed in each view, kept while the value it means stays the same.
+    public var typed: [ValueFormat: String] = [:]
+    /// Where ↑/↓ are in the write history (0: the newest), nil while typing.
+    public var historyIndex: Int?
+    /// The text being typed before ↑ went into the history.
+    public var draft: String?
 
     /// An editor on `bytes`.
     public init(address: BluetoothAddress, handle: AttributeHandle, uuid: BluetoothUUID,
@@ -341,10 +347,19 @@ public struct ExplorerState: Hashable, Sendable {
     public var focus: Pane = .scan
     /// The open editor.
     public var editor: EditorState?
+    /// Values written (confirmed), newest last, for the editor's ↑/↓.
+    public var writeHistory: [WrittenValue] = []
+    /// The most values the write history keeps.
+    public var writeHistoryCapacity = 100
     /// The open prompt and its text.
     public var prompt: Prompt?
-    /// Text typed into the prompt.
-    public var promptText = ""
+    /// What is typed into the prompt, with its caret.
+    public var promptField = TextField()
+    /// Text typed into the prompt (setting it puts the caret at its end).
+    public var promptText: String {
+        get { promptField.text }
+        set { promptField = TextField(newValue) }
+    }
     /// The overlay that takes the keys (help, a detail view), or browsing.
     public var mode: Mode = .browse
     /// The focused pane fills the screen.

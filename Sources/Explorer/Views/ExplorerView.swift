@@ -443,20 +443,20 @@ public enum ExplorerView {
         let dialog: Dialog
         switch prompt {
         case .filter:
-            dialog = Dialog(title: "Filter", body: ["Name, address or maker contains:"], input: TextField(state.promptText),
+            dialog = Dialog(title: "Filter", body: ["Name, address, maker or service contains:"], input: state.promptField,
                             hint: "Enter keep · Esc clear", glyphs: glyphs)
         case let .passkey(address):
             dialog = Dialog(title: "Passkey", body: ["\(address) asks for the passkey it shows (6 digits)."],
-                            input: TextField(state.promptText), hint: "Enter send · Esc cancel", glyphs: glyphs)
+                            input: state.promptField, hint: "Enter send · Esc cancel", glyphs: glyphs)
         case .export:
             dialog = Dialog(title: "Export log", body: ["\(state.log.count) entries. File (.csv for CSV, else JSON Lines):"],
-                            input: TextField(state.promptText), hint: "Enter save (never overwrites) · Esc cancel", glyphs: glyphs)
+                            input: state.promptField, hint: "Enter save (never overwrites) · Esc cancel", glyphs: glyphs)
         case .exportTraffic:
             let n = state.traffic.visible.count
             dialog = Dialog(title: "Export traffic", body: ["\(n) packets as shown (filtered). File (JSON Lines):"],
-                            input: TextField(state.promptText), hint: "Enter save (never overwrites) · Esc cancel", glyphs: glyphs)
+                            input: state.promptField, hint: "Enter save (never overwrites) · Esc cancel", glyphs: glyphs)
         case .search:
-            dialog = Dialog(title: "Search traffic", body: ["Packets whose decoded line contains:"], input: TextField(state.promptText),
+            dialog = Dialog(title: "Search traffic", body: ["Packets whose decoded line contains:"], input: state.promptField,
                             hint: "Enter keep · Esc clear", glyphs: glyphs)
         case .confirmQuit:
             dialog = Dialog(title: "Quit?", body: ["\(state.connections.count) connection(s) open; they will be closed."],
