@@ -30,6 +30,9 @@ struct Dongle {
             return Dongle(backend: backend, name: found, simulated: false, runner: nil)
         }
         let world: Scenario
+        if let path = scenario, path != "demo", !FileManager.default.fileExists(atPath: path) {
+            throw StartError("no scenario file at \(path): pass --scenario demo or a JSON file (see docs/scenarios.md)")
+        }
         do { world = try Scenario.load(scenario ?? "demo") } catch {
             throw StartError("cannot load scenario \(scenario ?? "demo"): \(error)")
         }

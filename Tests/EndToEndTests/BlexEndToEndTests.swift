@@ -213,6 +213,28 @@ struct BlexEndToEndTests {
         let output = read.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(output.hasPrefix("01"), "blex read prints the bytes first: \(output)")
         #expect(output.contains("Chest"), "and the decoded value: \(output)")
+
+        // Issue 9: scan --json carries beacons and one timestamp format; distinct exit codes; gatt --json.
+        let beacon = objects.first { ($0["beacon"] as? [String: Any])?["type"] as? String == "iBeacon" }
+        #expect((beacon?["beacon"] as? [String: Any])?["major"] is Int, "the iBeacon decoded:\n\(scan.stdout)")
+        #expect((pulse?["time"] as? String)?.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"#, options: .regularExpression) != nil)
+        let refused = try await runProcess(blex, ["read", "--scenario", "demo", "D6:1E:0B:EA:C0:06", "2A19"], timeout: .seconds(30))
+        #expect(refused.status == 4 && refused.stderr.contains("only broadcasts"), "a beacon is refused: \(refused.stderr)")
+        let missing = try await runProcess(blex, ["read", "--scenario", "demo", "11:22:33:44:55:66", "2A19"], timeout: .seconds(30))
+        #expect(missing.status == 3, "a device not heard: \(missing.stderr)")
+        let denied = try await runProcess(blex, ["read", "--scenario", "demo", Self.pulse, "2A39"], timeout: .seconds(30))
+        #expect(denied.status == 5 && denied.stderr.contains("read_not_permitted"), "an ATT error: \(denied.stderr)")
+        let usage = try await runProcess(blex, ["write", "--scenario", "demo", Self.pulse, "2A39", "zz"], timeout: .seconds(30))
+        #expect(usage.status == 64, "bad hex is a usage error: \(usage.stderr)")
+        let noFile = try await runProcess(blex, ["scan", "--scenario", "/nonexistent/world.json"], timeout: .seconds(30))
+        #expect(noFile.status == 2 && noFile.stderr.split(separator: "\n").count == 1 && noFile.stderr.contains("no scenario file"),
+                "one line: \(noFile.stderr)")
+        let gatt = try await runProcess(blex, ["gatt", "--scenario", "demo", Self.pulse, "--json"], timeout: .seconds(40))
+        #expect(gatt.status == 0, "gatt: \(gatt.stderr)")
+        let table = try #require(try JSONSerialization.jsonObject(with: Data(gatt.stdout.utf8)) as? [String: Any])
+        let names = (table["services"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+        #expect(names.contains("Heart Rate") && names.contains("Battery Service"), "\(gatt.stdout)")
+        #expect(gatt.stdout.contains("\"decoded\":\"Chest\""), "values read and decoded")
     }
 }
 
