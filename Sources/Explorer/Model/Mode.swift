@@ -1,5 +1,4 @@
-/// What takes the keys besides the panes: one overlay at a time, each owning its state. (Prompts and the
-/// editor still live in `ExplorerState.prompt` and `.editor`; they join this enum next.)
+/// What takes the keys besides the panes: one overlay at a time, each owning its state.
 public enum Mode: Hashable, Sendable {
     /// The panes have the keys.
     case browse
@@ -9,6 +8,10 @@ public enum Mode: Hashable, Sendable {
     case detail(Detail)
     /// The dongle's bonds.
     case bonds(BondList)
+    /// A one-line question (filter, search, passkey, file name, quit?); its text is `promptField`.
+    case prompt(Prompt)
+    /// The value editor.
+    case editor(EditorState)
 }
 
 /// A detail view: one packet or one log entry with every field, scrolled by j/k.
@@ -34,7 +37,9 @@ extension ExplorerState {
     /// Whether the help overlay is open.
     public var showHelp: Bool {
         get { if case .help = mode { true } else { false } }
-        set { mode = newValue ? .help(page: 0) : .browse }
+        set {
+            if newValue { mode = .help(page: 0) } else if case .help = mode { mode = .browse }
+        }
     }
 
     /// The help page shown (j/k page through it when it does not fit).
@@ -43,9 +48,27 @@ extension ExplorerState {
         set { if case .help = mode { mode = .help(page: max(0, newValue)) } }
     }
 
+    /// The open prompt, if any (setting nil closes only a prompt).
+    public var prompt: Prompt? {
+        get { if case let .prompt(p) = mode { p } else { nil } }
+        set {
+            if let p = newValue { mode = .prompt(p) } else if case .prompt = mode { mode = .browse }
+        }
+    }
+
+    /// The open editor, if any (setting nil closes only the editor).
+    public var editor: EditorState? {
+        get { if case let .editor(e) = mode { e } else { nil } }
+        set {
+            if let e = newValue { mode = .editor(e) } else if case .editor = mode { mode = .browse }
+        }
+    }
+
     /// The open detail view, if any.
     public var detail: Detail? {
         get { if case let .detail(d) = mode { d } else { nil } }
-        set { mode = newValue.map(Mode.detail) ?? .browse }
+        set {
+            if let d = newValue { mode = .detail(d) } else if case .detail = mode { mode = .browse }
+        }
     }
 }

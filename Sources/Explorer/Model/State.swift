@@ -345,14 +345,10 @@ public struct ExplorerState: Hashable, Sendable {
     public var showTraffic = false
     /// Focused pane.
     public var focus: Pane = .scan
-    /// The open editor.
-    public var editor: EditorState?
     /// Values written (confirmed), newest last, for the editor's ↑/↓.
     public var writeHistory: [WrittenValue] = []
     /// The most values the write history keeps.
     public var writeHistoryCapacity = 100
-    /// The open prompt and its text.
-    public var prompt: Prompt?
     /// What is typed into the prompt, with its caret.
     public var promptField = TextField()
     /// Text typed into the prompt (setting it puts the caret at its end).

@@ -86,6 +86,7 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
         notify(&state, "bonded with \(address)")
         return []
     case let .passkeyRequested(address):
+        // The peer waits for it: the passkey prompt takes over whatever overlay is open.
         state.prompt = .passkey(address)
         state.promptText = ""
         return []
@@ -172,10 +173,12 @@ private func handle(_ key: Key, _ state: inout ExplorerState) -> [Effect] {
         return []
     case let .bonds(list):
         return handleBonds(key, list, &state)
+    case .prompt:
+        return handlePrompt(key, &state)
+    case .editor:
+        return handleEditor(key, &state)
     case .browse: break
     }
-    if state.prompt != nil { return handlePrompt(key, &state) }
-    if state.editor != nil { return handleEditor(key, &state) }
     state.lastError = nil
     if case let .click(x, y) = key { return click(x, y, &state) }
     if key == .scrollUp { return perform(.up, &state) }
