@@ -18,25 +18,24 @@ public final class EffectRunner: Sendable {
     private let cancelled = Mutex<Set<BluetoothAddress>>([])
     /// Whether the user wants the scan on (`p` stops it); a connect resumes scanning only then.
     private let scanWanted = Mutex(true)
-    /// Wall-clock seconds at the backend's monotonic zero, fixed by the first traffic record.
-    private let trafficEpoch = Mutex<Double?>(nil)
+    /// Puts traffic records on the wall clock.
+    private let clock: TrafficClock
 
-    /// `send` delivers a message to the UI (it hops to the main queue itself).
-    public init(backend: BGAPIBackend, send: @escaping @Sendable (Message) -> Void) {
+    /// `send` delivers a message to the UI (it hops to the main queue itself); `clock` stamps traffic (share
+    /// it with a handler installed before the backend started, so start-up traffic is stamped the same way).
+    public init(backend: BGAPIBackend, clock: TrafficClock = TrafficClock(), send: @escaping @Sendable (Message) -> Void) {
         self.backend = backend
+        self.clock = clock
         self.send = send
     }
 
     /// The backend's events, as messages; traffic records keep their monotonic spacing (ms) on the wall clock.
-    public func message(for event: BGAPIBackendEvent) -> Message? {
-        guard case let .traffic(record) = event else { return Self.message(for: event) }
-        let now = Date().timeIntervalSince1970
-        let seconds = Double(record.time.components.seconds) + Double(record.time.components.attoseconds) / 1e18
-        let epoch = trafficEpoch.withLock { epoch in
-            if epoch == nil { epoch = now - seconds }
-            return epoch!
-        }
-        return .packet(record.message, epoch + seconds)
+    public func message(for event: BGAPIBackendEvent) -> Message? { Self.message(for: event, clock: clock) }
+
+    /// The backend's events, as messages, traffic stamped by `clock`.
+    public static func message(for event: BGAPIBackendEvent, clock: TrafficClock) -> Message? {
+        guard case let .traffic(record) = event else { return message(for: event) }
+        return .packet(record.message, clock.wallTime(of: record.time))
     }
 
     /// The backend's events, as messages (traffic stamped with the time it is delivered).
@@ -212,4 +211,23 @@ func milliseconds(_ d: Duration) -> String {
 struct ExportError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
+}
+
+/// Puts the backend's monotonic traffic times on the wall clock: the first record fixes the offset, so
+/// the milliseconds between packets stay exact however late they are delivered.
+public final class TrafficClock: Sendable {
+    private let epoch = Mutex<Double?>(nil)
+
+    /// A clock whose offset the first record fixes.
+    public init() {}
+
+    /// Wall-clock seconds (since 1970) of a record taken `time` after the backend's monotonic zero.
+    public func wallTime(of time: Duration) -> Double {
+        let seconds = Double(time.components.seconds) + Double(time.components.attoseconds) / 1e18
+        let now = Date().timeIntervalSince1970
+        return epoch.withLock { e in
+            if e == nil { e = now - seconds }
+            return e!
+        } + seconds
+    }
 }

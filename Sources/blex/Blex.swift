@@ -15,8 +15,9 @@ struct DongleOptions: ParsableArguments {
     @Option(name: .long, help: "World for the virtual dongle: 'demo' or a scenario JSON file (implies the virtual dongle).")
     var scenario: String?
 
-    func start(callbackQueue: DispatchQueue = DispatchQueue(label: "blex.events")) throws -> Dongle {
-        do { return try Dongle.start(port: port, scenario: scenario, callbackQueue: callbackQueue) } catch {
+    func start(callbackQueue: DispatchQueue = DispatchQueue(label: "blex.events"),
+               prepare: (BGAPIBackend) -> Void = { _ in }) throws -> Dongle {
+        do { return try Dongle.start(port: port, scenario: scenario, callbackQueue: callbackQueue, prepare: prepare) } catch {
             throw ValidationFailure(message: "\(error)")
         }
     }
@@ -58,9 +59,18 @@ struct Explore: ParsableCommand {
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
             throw ValidationFailure(message: "blex needs a terminal; for scripts use `blex scan --json` and friends")
         }
-        let started = try dongle.start(callbackQueue: .main)
+        // Traffic is recorded from the very first command: the handler is in place before the backend starts,
+        // and what it receives waits on the main queue until the explorer runs.
+        let clock = TrafficClock()
+        let started = try dongle.start(callbackQueue: .main) { backend in
+            backend.tracesTraffic = true
+            backend.setEventHandler { event in
+                guard let message = EffectRunner.message(for: event, clock: clock) else { return }
+                MainActor.assumeIsolated { ExplorerApp.current?.dispatch(message) }
+            }
+        }
         MainActor.assumeIsolated {
-            ExplorerApp(dongle: started, ascii: ascii, mouse: !noMouse, traceCapacity: traceCapacity).run()
+            ExplorerApp(dongle: started, ascii: ascii, mouse: !noMouse, traceCapacity: traceCapacity, clock: clock).run()
         }
     }
 }

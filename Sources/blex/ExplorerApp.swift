@@ -23,11 +23,11 @@ final class ExplorerApp {
     private let ascii: Bool
     private let mouse: Bool
 
-    init(dongle: Dongle, ascii: Bool, mouse: Bool, traceCapacity: Int = 20_000) {
+    init(dongle: Dongle, ascii: Bool, mouse: Bool, traceCapacity: Int = 20_000, clock: TrafficClock = TrafficClock()) {
         self.dongle = dongle
         self.ascii = ascii
         self.mouse = mouse
-        runner = EffectRunner(backend: dongle.backend) { message in
+        runner = EffectRunner(backend: dongle.backend, clock: clock) { message in
             DispatchQueue.main.async { MainActor.assumeIsolated { ExplorerApp.current?.dispatch(message) } }
         }
         state.traffic.packets.setCapacity(traceCapacity)
