@@ -18,9 +18,22 @@ import Testing
             #expect(row != nil, "docs/keybindings.md has no row with \(keys.joined(separator: " ")) and “\(b.description)”")
         }
         for (keys, description) in Keymap.editorHelp + Keymap.detailHelp + Keymap.bondsHelp {
-            let first = keys.split(separator: " ").first.map { "`\($0)`" } ?? ""
-            #expect(rows.contains { $0.contains(first) && $0.lowercased().contains(description.lowercased()) },
+            let tokens = Set(keys.split(separator: " ")).map { "`\($0)`" }
+            #expect(rows.contains { row in tokens.allSatisfy { row.contains($0) } && row.lowercased().contains(description.lowercased()) },
                     "docs/keybindings.md misses \(keys): \(description)")
         }
+    }
+
+    @Test func overlayKeysDoNotCollideAndEveryActionHasOne() {
+        func check<A: Hashable & CaseIterable>(_ table: [OverlayBinding<A>], _ all: A.AllCases) {
+            var seen: Set<Key> = []
+            for b in table { for k in b.keys { #expect(seen.insert(k).inserted, "\(k) twice in \(A.self)") } }
+            #expect(Set(table.map(\.action)) == Set(all), "\(A.self): every action has a key")
+        }
+        check(Keymap.editorBindings, EditorAction.allCases)
+        check(Keymap.detailBindings, DetailAction.allCases)
+        check(Keymap.bondsBindings, BondsAction.allCases)
+        #expect(Keymap.action(for: .tab, in: Keymap.editorBindings) == .nextFormat)
+        #expect(Keymap.action(for: .character("x"), in: Keymap.detailBindings) == nil, "any other key closes")
     }
 }

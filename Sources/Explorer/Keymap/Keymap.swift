@@ -78,22 +78,50 @@ public enum Keymap {
         bindings.first { $0.keys.contains(key) && ($0.panes?.contains(pane) ?? true) }?.action
     }
 
-    /// Keys of the value editor, for help and its hint line.
-    public static let editorHelp: [(keys: String, description: String)] = [
-        ("Tab", "next format (hex, UTF-8, u8…f32)"), ("Enter", "write"), ("^R", "with/without response"),
-        ("↑ ↓", "values written before"), ("Esc", "cancel"),
+    /// The value editor's own keys (typing and the caret are `TUI.TextField`'s); the editor acts on these
+    /// and help lists them, so the two cannot drift apart.
+    public static let editorBindings: [OverlayBinding<EditorAction>] = [
+        .init(keys: [.tab], label: "Tab", action: .nextFormat, description: "next format (hex, UTF-8, u8…f32)"),
+        .init(keys: [.backTab], label: "S-Tab", action: .previousFormat, description: "previous format"),
+        .init(keys: [.enter], label: "Enter", action: .write, description: "write"),
+        .init(keys: [.control("r")], label: "^R", action: .toggleResponse, description: "with/without response"),
+        .init(keys: [.up], label: "↑", action: .olderValue, description: "a value written before"),
+        .init(keys: [.down], label: "↓", action: .newerValue, description: "a newer value (then what you typed)"),
+        .init(keys: [.escape], label: "Esc", action: .cancel, description: "cancel"),
     ]
 
-    /// Keys of a detail view (Enter on a log entry or packet).
-    public static let detailHelp: [(keys: String, description: String)] = [
-        ("j k PgUp PgDn", "scroll"), ("t", "entry: its BGAPI chain"), ("Esc", "close (any other key)"),
+    /// The detail view's keys (Enter on a log entry or packet); any other key closes it.
+    public static let detailBindings: [OverlayBinding<DetailAction>] = [
+        .init(keys: [.down, .scrollDown] + c("j"), label: "j ↓", action: .down, description: "scroll down"),
+        .init(keys: [.up, .scrollUp] + c("k"), label: "k ↑", action: .up, description: "scroll up"),
+        .init(keys: [.pageDown, .control("f")] + c(" "), label: "PgDn", action: .pageDown, description: "page down"),
+        .init(keys: [.pageUp, .control("b")], label: "PgUp", action: .pageUp, description: "page up"),
+        .init(keys: [.home] + c("g"), label: "g", action: .top, description: "back to the top"),
+        .init(keys: c("t"), label: "t", action: .chain, description: "entry: its BGAPI chain"),
+        .init(keys: [.escape], label: "Esc", action: .close, description: "close (any other key)"),
     ]
 
-    /// Keys of the bond list (`B`).
-    public static let bondsHelp: [(keys: String, description: String)] = [
-        ("j k", "select"), ("d Delete", "delete the bond"), ("D D", "delete every bond"), ("r", "refresh"),
-        ("Esc", "close the list"),
+    /// The bond list's keys (`B`); any other key closes it.
+    public static let bondsBindings: [OverlayBinding<BondsAction>] = [
+        .init(keys: [.down] + c("j"), label: "j ↓", action: .down, description: "next bond"),
+        .init(keys: [.up] + c("k"), label: "k ↑", action: .up, description: "previous bond"),
+        .init(keys: [.delete] + c("d"), label: "d Delete", action: .delete, description: "delete the bond"),
+        .init(keys: c("D"), label: "D D", action: .deleteAll, description: "delete every bond"),
+        .init(keys: c("r"), label: "r", action: .refresh, description: "refresh"),
+        .init(keys: [.escape], label: "Esc", action: .close, description: "close the list"),
     ]
+
+    /// The editor's keys for help.
+    public static var editorHelp: [(keys: String, description: String)] { editorBindings.map { ($0.label, $0.description) } }
+    /// The detail view's keys for help.
+    public static var detailHelp: [(keys: String, description: String)] { detailBindings.map { ($0.label, $0.description) } }
+    /// The bond list's keys for help.
+    public static var bondsHelp: [(keys: String, description: String)] { bondsBindings.map { ($0.label, $0.description) } }
+
+    /// What `key` does in an overlay whose table is `table`.
+    public static func action<A>(for key: Key, in table: [OverlayBinding<A>]) -> A? {
+        table.first { $0.keys.contains(key) }?.action
+    }
 
     /// Help sections: each binding under its section, in table order, then the editor's keys.
     public static var helpSections: [(section: String, entries: [(keys: String, description: String)])] {
@@ -106,3 +134,23 @@ public enum Keymap {
         return order.map { ($0, entries[$0]!) } + [("Editor", editorHelp), ("Detail view", detailHelp), ("Bond list", bondsHelp)]
     }
 }
+
+/// One key of an overlay (the editor, a detail view, the bond list): the keys, how help writes them, what
+/// it does there.
+public struct OverlayBinding<Action: Hashable & Sendable>: Hashable, Sendable {
+    /// Keys that trigger it.
+    public var keys: [Key]
+    /// How help writes the keys.
+    public var label: String
+    /// What it does.
+    public var action: Action
+    /// What help says.
+    public var description: String
+}
+
+/// What a key does in the value editor.
+public enum EditorAction: Hashable, Sendable, CaseIterable { case nextFormat, previousFormat, write, toggleResponse, olderValue, newerValue, cancel }
+/// What a key does in a detail view.
+public enum DetailAction: Hashable, Sendable, CaseIterable { case down, up, pageDown, pageUp, top, chain, close }
+/// What a key does in the bond list.
+public enum BondsAction: Hashable, Sendable, CaseIterable { case down, up, delete, deleteAll, refresh, close }

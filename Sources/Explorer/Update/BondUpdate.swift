@@ -33,25 +33,26 @@ func devices(bondedWith bond: BondHandle, in state: ExplorerState) -> [DeviceEnt
 func handleBonds(_ key: Key, _ list: BondList, _ state: inout ExplorerState) -> [Effect] {
     var l = list
     let count = l.bonds?.count ?? 0
-    if key != .character("D") { l.confirmingDeleteAll = false }
-    switch key {
-    case .character("j"), .down: l.selection = min(max(0, count - 1), l.selection + 1)
-    case .character("k"), .up: l.selection = max(0, l.selection - 1)
-    case .character("d"), .delete:
+    let action = Keymap.action(for: key, in: Keymap.bondsBindings)
+    if action != .deleteAll { l.confirmingDeleteAll = false }
+    switch action {
+    case .down: l.selection = min(max(0, count - 1), l.selection + 1)
+    case .up: l.selection = max(0, l.selection - 1)
+    case .delete:
         guard let bonds = l.bonds, l.selection < bonds.count else { state.lastError = "no bond selected"; return [] }
         state.mode = .bonds(l)
         return [.deleteBond(bonds[l.selection])]
-    case .character("D"):
+    case .deleteAll:
         guard count > 0 else { return [] }
         if l.confirmingDeleteAll {
             state.mode = .bonds(l)
             return [.deleteBond(.all)]
         }
         l.confirmingDeleteAll = true
-    case .character("r"):
+    case .refresh:
         state.mode = .bonds(BondList())
         return [.listBonds]
-    default:
+    case .close, nil:
         state.mode = .browse
         return []
     }

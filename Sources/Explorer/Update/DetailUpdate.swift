@@ -25,16 +25,16 @@ func openLogDetail(_ state: inout ExplorerState) {
 func handleDetail(_ key: Key, _ detail: Detail, _ state: inout ExplorerState) {
     var d = detail
     let page = max(1, state.height - 6)
-    switch key {
-    case .character("j"), .down, .scrollDown: d.scroll += 1
-    case .character("k"), .up, .scrollUp: d.scroll = max(0, d.scroll - 1)
-    case .pageDown, .character(" "), .control("f"): d.scroll += page
-    case .pageUp, .control("b"): d.scroll = max(0, d.scroll - page)
-    case .character("g"), .home: d.scroll = 0
-    case .character("t"):
+    switch Keymap.action(for: key, in: Keymap.detailBindings) {
+    case .down: d.scroll += 1
+    case .up: d.scroll = max(0, d.scroll - 1)
+    case .pageDown: d.scroll += page
+    case .pageUp: d.scroll = max(0, d.scroll - page)
+    case .top: d.scroll = 0
+    case .chain:
         if case let .entry(e) = d.subject { jumpToChain(e, &state) }
         return
-    default:
+    case .close, nil:
         state.mode = .browse
         return
     }

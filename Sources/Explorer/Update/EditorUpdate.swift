@@ -33,11 +33,11 @@ func rememberWrite(_ state: inout ExplorerState, _ value: WrittenValue) {
 
 func handleEditor(_ key: Key, _ state: inout ExplorerState) -> [Effect] {
     guard var e = state.editor else { return [] }
-    switch key {
-    case .escape:
+    switch Keymap.action(for: key, in: Keymap.editorBindings) {
+    case .cancel:
         state.editor = nil
         return []
-    case .enter:
+    case .write:
         switch e.format.parse(e.text) {
         case let .failure(error):
             e.error = error.reason
@@ -61,22 +61,22 @@ func handleEditor(_ key: Key, _ state: inout ExplorerState) -> [Effect] {
             state.connections[e.address]?.pendingWrites[e.handle] = e.withResponse
             return [.write(e.address, e.handle, bytes, withResponse: e.withResponse)]
         }
-    case .tab, .backTab:
+    case .nextFormat, .previousFormat:
         // Every keystroke that parses already updated `bytes`; switching views never re-reads the text,
         // so a view that cannot show a value exactly (NaN payloads, say) does not change it.
         if e.error == nil { e.typed[e.format] = e.text }
         let all = ValueFormat.allCases
-        let step = key == .tab ? 1 : all.count - 1
+        let step = Keymap.action(for: key, in: Keymap.editorBindings) == .nextFormat ? 1 : all.count - 1
         e.format = all[(all.firstIndex(of: e.format)! + step) % all.count]
         show(e.bytes, in: &e)
         state.editor = e
         return []
-    case .up, .down:
+    case .olderValue, .newerValue:
         let older = state.writeHistory.filter { $0.address == e.address && $0.handle == e.handle }.map(\.bytes).reversed()
         let values = Array(older)
         guard !values.isEmpty else { e.error = "nothing written to this characteristic yet"; state.editor = e; return [] }
         if e.historyIndex == nil { e.draft = e.text }
-        let next = (e.historyIndex ?? -1) + (key == .up ? 1 : -1)
+        let next = (e.historyIndex ?? -1) + (Keymap.action(for: key, in: Keymap.editorBindings) == .olderValue ? 1 : -1)
         if next < 0 {
             // Past the newest: back to what was being typed.
             e.historyIndex = nil
@@ -93,11 +93,11 @@ func handleEditor(_ key: Key, _ state: inout ExplorerState) -> [Effect] {
         }
         state.editor = e
         return []
-    case .control("r"):
+    case .toggleResponse:
         if e.properties.contains(.write) && e.properties.contains(.writeWithoutResponse) { e.withResponse.toggle() }
         state.editor = e
         return []
-    default:
+    case nil:
         var field = TextField(e.text)
         field.cursor = min(max(0, e.cursor), e.text.count)
         guard field.handle(key) else { return [] }
