@@ -1,6 +1,7 @@
 import Explorer
 import Foundation
 import Testing
+import TUI
 
 /// docs/keybindings.md claims to list every binding of `Keymap`; this keeps the claim true.
 @Suite struct KeybindingsDocTests {
