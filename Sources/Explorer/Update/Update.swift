@@ -464,7 +464,7 @@ private func gattAction(_ action: Action, _ state: inout ExplorerState) -> [Effe
 }
 
 private func click(_ x: Int, _ y: Int, _ state: inout ExplorerState) -> [Effect] {
-    let layout = ExplorerLayout(width: state.width, height: state.height, focus: state.focus)
+    let layout = ExplorerLayout(width: state.width, height: state.height, focus: state.focus, zoomed: state.zoomed)
     if let row = layout.scanRow(atY: y), layout.scan.contains(x: x, y: y) {
         state.focus = .scan
         let list = state.visibleDevices

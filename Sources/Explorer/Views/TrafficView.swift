@@ -6,9 +6,12 @@ extension ExplorerView {
     /// cursor (sequence numbers, so nothing moves while packets arrive), the chain of a log entry marked.
     static func drawTraffic(_ state: ExplorerState, _ rect: Rect, _ glyphs: Glyphs, _ screen: inout Screen) {
         let t = state.traffic
-        let list = t.visible
-        var title = "BGAPI traffic \(list.count)"
-        if list.count != t.packets.count || t.frozenAt != nil { title += "/\(t.packets.count)" }
+        // Following with no filter (the usual case while traffic flows): only the newest rows are needed.
+        let rowsWanted = max(0, rect.height - 2)
+        let list = t.filter.isEmpty && !t.isHeld && t.chain.isEmpty ? Array(t.packets.suffix(rowsWanted)) : t.visible
+        let shownCount = t.filter.isEmpty && t.frozenAt == nil ? t.packets.count : list.count
+        var title = "BGAPI traffic \(shownCount)"
+        if shownCount != t.packets.count || t.frozenAt != nil { title += "/\(t.packets.count)" }
         if !t.filter.isEmpty { title += " · " + Sanitizer.inert(t.filter.summary) }
         if t.frozenAt != nil { title += " · PAUSED" } else if t.cursor != nil { title += " · scrolled" }
         let inner = Box(title: title, isFocused: state.focus == .log, glyphs: glyphs).render(into: &screen, in: rect)
