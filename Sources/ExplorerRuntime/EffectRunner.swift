@@ -45,7 +45,7 @@ public final class EffectRunner: Sendable {
         case let .advertisement(report): return .advertisement(report, now)
         case let .notification(address, handle, value, isIndication):
             return .notified(address, handle, value, indication: isIndication, now)
-        case let .disconnected(address, _, reason): return .disconnected(address, reason: "\(reason)")
+        case let .disconnected(address, _, reason): return .disconnected(address, reason: "\(reason): \(reason.meaning)")
         case let .passkeyRequested(address): return .passkeyRequested(address)
         case let .passkeyDisplayed(address, passkey): return .passkeyDisplayed(address, passkey)
         case let .portClosed(why): return .failed(nil, "dongle gone (\(why)): plug it back in and restart blex")
@@ -75,7 +75,10 @@ public final class EffectRunner: Sendable {
     }
 
     private func attempt(_ address: BluetoothAddress?, _ body: () throws(BGAPIError) -> Void) {
-        do { try body() } catch { send(.failed(address, "\(address.map { "\($0): " } ?? "")\(error)")) }
+        // The code's meaning in words follows it: "read_not_permitted (0x0402): The attribute cannot be read."
+        do { try body() } catch {
+            send(.failed(address, "\(address.map { "\($0): " } ?? "")\(error)\(error.code.map { ": " + $0.meaning } ?? "")"))
+        }
     }
 
     private func execute(_ effect: Effect) {
@@ -121,7 +124,7 @@ public final class EffectRunner: Sendable {
                     }
                 }
             } catch {
-                if !gaveUp() { send(.failed(address, "\(address): \(error)")) }
+                if !gaveUp() { send(.failed(address, "\(address): \(error)\(error.code.map { ": " + $0.meaning } ?? "")")) }
             }
         case let .disconnect(address):
             attempt(address) { () throws(BGAPIError) in try device(address)?.disconnect() }

@@ -135,6 +135,15 @@ let iBeaconData: [UInt8] = ad(0xFF, [0x4C, 0x00, 0x02, 0x15] + Array(0x10 ... 0x
         #expect(s.selectedDevice == Self.b, "once moved, the selection follows the device")
     }
 
+    @Test func connectingPinsTheSelectionToThatDevice() {
+        var s = ExplorerState()
+        send(&s, .advertisement(report(Self.b, rssi: -60, name: "B"), 1))
+        press(&s, .enter)
+        send(&s, .advertisement(report(Self.a, rssi: -30, name: "A"), 2), .tick(5))
+        #expect(s.visibleDevices.first?.address == Self.a)
+        #expect(s.selectedDevice == Self.b, "the device being connected stays selected")
+    }
+
     @Test func filtersByRSSIFloorNameAndAdvertisedService() {
         var s = ExplorerState()
         let hr = ad(0x03, [0x0D, 0x18]) // Complete 16-bit service UUIDs: Heart Rate
@@ -200,7 +209,7 @@ let iBeaconData: [UInt8] = ad(0xFF, [0x4C, 0x00, 0x02, 0x15] + Array(0x10 ... 0x
         s.width = 120
         s.height = 30
         let text = ExplorerView.render(s).text
-        #expect(text.contains("GATT · Pulse HRM · link down") && text.contains("connection timeout · Enter reconnects"))
+        #expect(text.contains("GATT · Pulse HRM · link down") && text.contains("Enter reconnects · connection timeout"))
         #expect(text.contains("Heart Rate Measurement"), "the tree is kept")
         #expect(press(&s, .enter) == [.connect(hrmAddress, .public)])
         #expect(try #require(s.hrm).state == .connecting)

@@ -279,6 +279,7 @@ func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect] {
         guard !open.isEmpty else { state.lastError = "no connections"; return [] }
         let i = state.selectedDevice.flatMap { open.firstIndex(of: $0) }.map { ($0 + 1) % open.count } ?? 0
         state.selectedDevice = open[i]
+        state.selectionMoved = true
         state.focus = .details
     case .disconnect:
         guard let a = state.selectedDevice, let c = state.connections[a] else { state.lastError = "not connected"; return [] }
@@ -391,6 +392,8 @@ private func activate(_ state: inout ExplorerState) -> [Effect] {
         return []
     }
     guard let a = state.selectedDevice else { return [] }
+    // Acting on a device pins the selection to it (it no longer follows row 1).
+    state.selectionMoved = true
     if let c = state.connections[a], case .disconnected = c.state { return reconnect(&state, a) }
     if state.focus == .details, var c = state.connections[a], let sel = c.selection {
         if let row = c.treeRows.first(where: { $0.node == sel }), row.expandable {

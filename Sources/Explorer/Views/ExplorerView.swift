@@ -249,9 +249,9 @@ public enum ExplorerView {
         if c.encrypted { info.append("encrypted") }
         if let r = c.rssi { info.append("\(r) dBm") }
         if let p = c.parameters { info.append(p) }
-        if case let .disconnected(why) = c.state { info = ["\(why) · Enter reconnects"] }
-        screen.put(info.isEmpty ? "\(c.address)" : info.joined(separator: " · "), x: top.x, y: top.y,
-                   style: c.busy != nil || !c.isLive ? warn : dim, limit: top.width)
+        if case let .disconnected(why) = c.state { info = ["Enter reconnects · \(Sanitizer.inert(why))"] }
+        screen.put(TextWidth.truncated(info.isEmpty ? "\(c.address)" : info.joined(separator: " · "), to: top.width),
+                   x: top.x, y: top.y, style: c.busy != nil || !c.isLive ? warn : dim, limit: top.width)
         let rows = c.treeRows
         // The selected value under the tree: as much as the pane allows (the tree keeps three rows), and a
         // marker saying how much is cut (z zooms the pane).
