@@ -103,7 +103,8 @@ public final class EffectRunner: Sendable {
                 // The dongle cannot scan while it connects; scanning resumes once the link is up (if wanted).
                 try? backend.stopScanning()
                 defer {
-                    if scanWanted.withLock({ $0 }), !gaveUp() { try? backend.startScanning(active: true, discoverMode: .observation) }
+                    // Also after a cancelled connect: the library ends its own wait with gap_end_procedure, which stops a scan.
+                    if scanWanted.withLock({ $0 }) { try? backend.startScanning(active: true, discoverMode: .observation) }
                 }
                 let d = try backend.connect(address: address, timeout: .seconds(10), addressType: type)
                 if gaveUp() {

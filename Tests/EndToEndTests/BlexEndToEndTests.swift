@@ -178,6 +178,50 @@ struct BlexEndToEndTests {
         try await tmux.waitForExit()
     }
 
+    @Test("a connect that cannot complete is cancelled at once with d, and the scan goes on")
+    func cancelPendingConnect() async throws {
+        let world = """
+            {"name": "leaving", "peripherals": [
+              {"id": "gone", "address": "C0:FF:EE:00:00:02", "advertising": {"flags": 6, "name": "Leaver"}, "leavesAt": 2},
+              {"id": "stay", "address": "C0:FF:EE:00:00:03", "advertising": {"flags": 6, "name": "Stayer"}}]}
+            """
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("blex-e2e-leaving-\(UUID().uuidString).json")
+        try world.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let tmux = try Tmux.start(width: 120, height: 30, scenario: file.path)
+        defer { tmux.kill() }
+        try await tmux.waitFor("Leaver in the scan pane", timeout: .seconds(30)) { $0.lines.contains { $0.hasPrefix("│Leaver") } }
+        // Leaver goes silent at 2 s: a connect to it then never completes.
+        try await Task.sleep(for: .seconds(3))
+        tmux.type("/")
+        tmux.type("Leaver")
+        tmux.press("Enter")
+        tmux.press("Enter")
+        try await tmux.waitFor("the pending connect") { $0.text.contains("GATT · Leaver · connecting") }
+        let asked = ContinuousClock.now
+        tmux.type("d")
+        let cancelled = try await tmux.waitFor("the connect given up", timeout: .seconds(3)) { $0.text.contains("Advertisement · Leaver") }
+        #expect(ContinuousClock.now - asked < .seconds(3), "at once, not after the 10 s timeout")
+        #expect(cancelled.statusLine.contains("0 connected"), "\(cancelled.report)")
+        // The library's own wait ends at its timeout; the scan must still be on afterwards.
+        tmux.type("/")
+        tmux.type("Stayer")
+        tmux.press("Enter")
+        try await Task.sleep(for: .seconds(11))
+        func packets(_ screen: Screen) -> Int? {
+            guard let line = screen.lines.first(where: { $0.contains("C0:FF:EE:00:00:03 · public") }),
+                  let range = line.range(of: #"\d+ packets"#, options: .regularExpression) else { return nil }
+            return Int(line[range].split(separator: " ")[0])
+        }
+        let before = try await tmux.waitFor("Stayer's advertisement") { packets($0) != nil }
+        try await Task.sleep(for: .seconds(1.5))
+        let after = tmux.capture()
+        #expect(!after.statusLine.contains("failed") && !after.text.contains("timeout"), "no late error:\n\(after.report)")
+        #expect((packets(after) ?? 0) > (packets(before) ?? .max), "still scanning after the library's timeout:\n\(after.report)")
+        tmux.type("q")
+        try await tmux.waitForExit()
+    }
+
     @Test("a 20×6 terminal renders and quits")
     func tinyTerminal() async throws {
         let tmux = try Tmux.start(width: 20, height: 6)
