@@ -97,8 +97,13 @@ public final class EffectRunner: Sendable {
             try? backend.stopScanning()
             if scanWanted.withLock({ $0 }) { try? backend.startScanning(active: true, discoverMode: .observation) }
         case let .connect(address, type):
-            cancelled.withLock { _ = $0.remove(address) }
+            // A connect given up is still waited for by the library until its timeout; a second one to the
+            // same device meanwhile would race it, so it is refused with the reason.
             let gaveUp = { self.cancelled.withLock { $0.contains(address) } }
+            if gaveUp() {
+                send(.failed(address, "\(address): the last connect is still being given up (up to 10 s); try again in a moment"))
+                return
+            }
             do throws(BGAPIError) {
                 // The dongle cannot scan while it connects; scanning resumes once the link is up (if wanted).
                 try? backend.stopScanning()
@@ -109,6 +114,7 @@ public final class EffectRunner: Sendable {
                 let d = try backend.connect(address: address, timeout: .seconds(10), addressType: type)
                 if gaveUp() {
                     try? d.disconnect(timeout: .seconds(2))
+                    cancelled.withLock { _ = $0.remove(address) }
                     return
                 }
                 devices.withLock { $0[address] = d }
@@ -125,7 +131,8 @@ public final class EffectRunner: Sendable {
                     }
                 }
             } catch {
-                if !gaveUp() { send(.failed(address, "\(address): \(error)\(error.code.map { ": " + $0.meaning } ?? "")")) }
+                if gaveUp() { cancelled.withLock { _ = $0.remove(address) } }
+                else { send(.failed(address, "\(address): \(error)\(error.code.map { ": " + $0.meaning } ?? "")")) }
             }
         case let .disconnect(address):
             attempt(address) { () throws(BGAPIError) in try device(address)?.disconnect() }
