@@ -14,8 +14,8 @@ public final class EffectRunner: Sendable {
     private let worker = DispatchQueue(label: "blex.effects", attributes: .concurrent)
     private let send: @Sendable (Message) -> Void
     private let devices = Mutex<[BluetoothAddress: BGAPIDevice]>([:])
-    /// Connects the user gave up on while the library still waits for them.
-    private let cancelled = Mutex<Set<BluetoothAddress>>([])
+    /// Connects the library is running, by peer: `true` once the user gave up on it.
+    private let connecting = Mutex<[BluetoothAddress: Bool]>([:])
     /// Whether the user wants the scan on (`p` stops it); a connect resumes scanning only then.
     private let scanWanted = Mutex(true)
     /// Puts traffic records on the wall clock.
@@ -93,17 +93,32 @@ public final class EffectRunner: Sendable {
         case let .cancelConnect(address):
             // gap_end_procedure ends the dongle's connect at once; the library's own wait for it runs out on
             // its timeout, and its answer is then ignored (a link that came up meanwhile is closed).
-            cancelled.withLock { _ = $0.insert(address) }
+            let pending = connecting.withLock { c -> Bool in
+                guard c[address] != nil else { return false }
+                c[address] = true
+                return true
+            }
+            guard pending else {
+                // Too late: the link is up already; close it, as the user asked.
+                try? device(address)?.disconnect()
+                return
+            }
             try? backend.stopScanning()
             if scanWanted.withLock({ $0 }) { try? backend.startScanning(active: true, discoverMode: .observation) }
         case let .connect(address, type):
             // A connect given up is still waited for by the library until its timeout; a second one to the
             // same device meanwhile would race it, so it is refused with the reason.
-            let gaveUp = { self.cancelled.withLock { $0.contains(address) } }
-            if gaveUp() {
+            let started = connecting.withLock { c -> Bool in
+                guard c[address] == nil else { return false }
+                c[address] = false
+                return true
+            }
+            guard started else {
                 send(.failed(address, "\(address): the last connect is still being given up (up to 10 s); try again in a moment"))
                 return
             }
+            let gaveUp = { self.connecting.withLock { $0[address] == true } }
+            defer { connecting.withLock { $0[address] = nil } }
             do throws(BGAPIError) {
                 // The dongle cannot scan while it connects; scanning resumes once the link is up (if wanted).
                 try? backend.stopScanning()
@@ -112,12 +127,11 @@ public final class EffectRunner: Sendable {
                     if scanWanted.withLock({ $0 }) { try? backend.startScanning(active: true, discoverMode: .observation) }
                 }
                 let d = try backend.connect(address: address, timeout: .seconds(10), addressType: type)
+                devices.withLock { $0[address] = d }
                 if gaveUp() {
                     try? d.disconnect(timeout: .seconds(2))
-                    cancelled.withLock { _ = $0.remove(address) }
                     return
                 }
-                devices.withLock { $0[address] = d }
                 let p = d.parameters
                 send(.connected(address, parameters: "\(milliseconds(p.interval)) ms interval · \(milliseconds(p.supervisionTimeout)) ms timeout · latency \(p.latency)",
                                 encrypted: d.isEncrypted))
@@ -131,8 +145,7 @@ public final class EffectRunner: Sendable {
                     }
                 }
             } catch {
-                if gaveUp() { cancelled.withLock { _ = $0.remove(address) } }
-                else { send(.failed(address, "\(address): \(error)\(error.code.map { ": " + $0.meaning } ?? "")")) }
+                if !gaveUp() { send(.failed(address, "\(address): \(error)\(error.code.map { ": " + $0.meaning } ?? "")")) }
             }
         case let .disconnect(address):
             attempt(address) { () throws(BGAPIError) in try device(address)?.disconnect() }
