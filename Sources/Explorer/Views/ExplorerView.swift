@@ -424,7 +424,7 @@ public enum ExplorerView {
         }
         let status = e.error.map { "✗ \($0) — nothing will be sent" }
             ?? "\(e.bytes.count) byte\(e.bytes.count == 1 ? "" : "s")\(e.bytes.count > 20 ? " (long write)" : "")"
-        let hint = "Enter write · Tab format · ^R \(e.withResponse ? "with" : "without") response · Esc cancel"
+        let hint = "Enter write · Tab format · ↑↓ history · ^R \(e.withResponse ? "with" : "without") response · Esc cancel"
         let dialog = Dialog(title: "Write \(name) \(e.handle)", body: body + preview + [status], input: field, hint: hint,
                             maxWidth: 78, glyphs: glyphs)
         let frame = dialog.render(into: &screen, in: screen.bounds.splitBottom(1).rest)
