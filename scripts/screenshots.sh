@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates screenshots/*.png: builds blex, runs it on the built-in virtual dongle (demo world) in a detached
-# tmux session at 120×40, drives it to four states and renders each `tmux capture-pane -e` to a PNG with
+# tmux session at 120×40, drives it to five states and renders each `tmux capture-pane -e` to a PNG with
 # scripts/ansi_to_png.py (Pillow, in scripts/.venv; DejaVu Sans Mono from Debian's fonts-dejavu-core, and
 # fonts-droid-fallback for CJK).
 #
@@ -103,11 +103,11 @@ shoot scan
 
 # 2. gatt: connect to Pulse HRM (filter to it, select it, Enter), clear the filter so the list is whole
 #    again, subscribe to the heart rate, read the body sensor location and leave it selected.
-text "/"; wait_for "the filter prompt" "Name, address or maker"
+text "/"; wait_for "the filter prompt" "Name, address, maker or"
 text "Pulse"; keys Enter; wait_for "the filtered list" "/Pulse"
 text "g"; wait_for "Pulse HRM's advertisement" "Advertisement · Pulse HRM"
 keys Enter; wait_for "the GATT tree" "Heart Rate Control Point"
-text "/"; wait_for "the filter prompt" "Name, address or maker"
+text "/"; wait_for "the filter prompt" "Name, address, maker or"
 keys Escape; sleep 0.3
 keys Tab
 select_row 3 "Heart Rate Measurement"; text "n"; wait_for "the subscription" "Heart Rate Measurement [N]"
@@ -127,6 +127,13 @@ keys Enter; wait_for "the write" " W Pulse HRM"
 sleep 6
 keys Tab
 shoot notifications
+
+# 5. traffic: the BGAPI traffic pane, scan responses hidden, the cursor on an attribute-value event.
+text "t"; wait_for "the traffic pane" "BGAPI traffic"
+text "S"; wait_for "the filter" "no scan rsp"
+sleep 2
+text "kkk"; wait_for "the held view" "scrolled"
+shoot traffic
 
 text "q"; wait_for "the quit question" "Quit?"
 text "y"

@@ -16,9 +16,11 @@ struct Dongle {
 
     /// Finds and starts a dongle: `--port` if given, else the first BLED112 by USB id, else the virtual one
     /// with `scenario` (default `demo`). Throws a one-line reason with what to do.
-    /// With `recording`, every byte from the first (the reset) on goes to that file (docs/recording.md).
-    static func start(port: String?, scenario: String?, callbackQueue: DispatchQueue,
-                      recording: RecordingRequest? = nil) throws -> Dongle {
+    /// `prepare` runs on the new backend before it starts (the explorer turns tracing on there, so the
+    /// reset and hello are in its traffic pane too). With `recording`, every byte from the first (the reset)
+    /// on goes to that file (docs/recording.md).
+    static func start(port: String?, scenario: String?, callbackQueue: DispatchQueue, recording: RecordingRequest? = nil,
+                      prepare: (BGAPIBackend) -> Void = { _ in }) throws -> Dongle {
         var recorder: TrafficRecorder?
         func recorded(_ port: BGAPIPort, _ name: String) throws -> BGAPIPort {
             guard let recording else { return port }
@@ -32,6 +34,7 @@ struct Dongle {
         }
         if let port {
             let backend = BGAPIBackend(port: try recorded(.path(port), port), callbackQueue: callbackQueue)
+            prepare(backend)
             do { try backend.start(reset: true, delayAfterReset: .seconds(1)) } catch {
                 throw StartError("cannot start the dongle on \(port): \(error)")
             }
@@ -39,12 +42,16 @@ struct Dongle {
         }
         if scenario == nil, let found = PortDiscovery().bled112Ports().first {
             let backend = BGAPIBackend(port: try recorded(.path(found), found), callbackQueue: callbackQueue)
+            prepare(backend)
             do { try backend.start(reset: true, delayAfterReset: .seconds(1)) } catch {
                 throw StartError("found a BLED112 at \(found) but cannot start it: \(error); unplug and replug it, or pass --port")
             }
             return Dongle(backend: backend, name: found, simulated: false, runner: nil, recorder: recorder)
         }
         let world: Scenario
+        if let path = scenario, path != "demo", !FileManager.default.fileExists(atPath: path) {
+            throw StartError("no scenario file at \(path): pass --scenario demo or a JSON file (see docs/scenarios.md)")
+        }
         do { world = try Scenario.load(scenario ?? "demo") } catch {
             throw StartError("cannot load scenario \(scenario ?? "demo"): \(error)")
         }
@@ -61,6 +68,7 @@ struct Dongle {
         }
         let name = "virtual BLED112 (\(world.name))"
         let backend = BGAPIBackend(port: try recorded(port, name), callbackQueue: callbackQueue)
+        prepare(backend)
         do { try backend.start(reset: true, delayAfterReset: .milliseconds(10)) } catch {
             throw StartError("the virtual dongle did not start: \(error)")
         }

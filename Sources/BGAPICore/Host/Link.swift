@@ -66,6 +66,17 @@ public enum LinkLoss: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// What it means and what to do, in a sentence (the code's meaning for a disconnect).
+    public var meaning: String {
+        switch self {
+        case let .disconnected(c): c.meaning
+        case .dongleReset: "The dongle reset underneath the host; every link closed. Connect again."
+        case .portClosed: "The dongle's port closed (unplugged?). Plug it back in and start again."
+        case .stopped: "The backend was stopped."
+        case .notConnected: "The dongle no longer has this link. Connect again."
+        }
+    }
+
     /// One line for a user: `remote user terminated connection (0x0213)`, `dongle reset`.
     public var description: String {
         switch self {

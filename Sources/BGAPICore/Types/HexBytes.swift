@@ -15,10 +15,10 @@ public enum HexParseError: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 extension Array where Element == UInt8 {
-    /// Bytes from hex text such as `0A 1b:FF-00`; spaces, colons and dashes separate, only ASCII digits count
+    /// Bytes from hex text such as `0A 1b:FF-00,01`; spaces, colons, dashes and commas separate, only ASCII digits count
     /// (the one hex parser of the project: scenarios, the editor, the CLI).
     public init(hexString text: String) throws(HexParseError) {
-        let digits = text.filter { !$0.isWhitespace && $0 != ":" && $0 != "-" }
+        let digits = text.filter { !$0.isWhitespace && $0 != ":" && $0 != "-" && $0 != "," }
         if let bad = digits.first(where: { !($0.isASCII && $0.isHexDigit) }) { throw .notAHexDigit(bad) }
         guard digits.count % 2 == 0 else { throw .oddDigitCount }
         var out: [UInt8] = []
