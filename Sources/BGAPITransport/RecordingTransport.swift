@@ -30,7 +30,10 @@ public final class TrafficRecorder: Sendable {
         guard fd >= 0 else {
             throw TransportError(operation: .open, path: path, code: errno, message: String(cString: strerror(errno)))
         }
-        try self.init(header: RecordingHeader(port: port, side: side), maximumBytes: maximumBytes, scheduler: scheduler,
+        var header = RecordingHeader(port: port, side: side)
+        var now = timespec()
+        if clock_gettime(CLOCK_REALTIME, &now) == 0 { header.startedAt = UInt64(max(0, now.tv_sec)) * 1000 + UInt64(max(0, now.tv_nsec)) / 1_000_000 }
+        try self.init(header: header, maximumBytes: maximumBytes, scheduler: scheduler,
                       sink: { (bytes) throws(TransportError) in try writeAll(fd, bytes, path: path) },
                       onClose: { _ = closeDescriptor(fd) })
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import BGAPI
 import BGAPIEmulator
 import Foundation
+import Explorer
 import TUI
 
 /// Reads a recording file, with a one-line error that says what to do.
@@ -17,13 +18,33 @@ func loadRecording(_ path: String) throws -> Recording {
 
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show a recording made with --record (docs/recording.md).",
-        discussion: "With --json, one JSON object per record: time in seconds, direction, decoded message, raw hex.")
+        abstract: "Replay a recording made with --record (docs/recording.md).",
+        discussion: """
+        On a terminal: the explorer, read-only, fed by the recording. Space pause/play, . one event, + - speed \
+        (x0.1 to x100), : jump to a time (seconds, Enter), n next error or lost link, q quit. With --json, one JSON \
+        object per record (time in seconds, direction, decoded message, raw hex); with --list, a readable listing.
+        """)
     @Argument(help: "The recording file.") var file: String
     @Flag(help: "Decoded packets as JSON Lines.") var json = false
+    @Flag(help: "A readable listing instead of the explorer.") var list = false
+    @Flag(help: "ASCII lines and sparklines instead of Unicode.") var ascii = false
+    @Flag(name: .customLong("no-mouse"), help: "Do not capture the mouse.") var noMouse = false
 
     func run() throws {
         let recording = try loadRecording(file)
+        if !json, !list, isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 {
+            let start = recording.header.startedAt.map { Double($0) / 1000 } ?? Date().timeIntervalSince1970
+            var initial = ExplorerState()
+            initial.portName = recording.header.port
+            initial.utcOffset = TimeZone.current.secondsFromGMT()
+            initial.scanning = false
+            let events = ReplayTimeline.events(from: recording, start: start)
+            let (ascii, mouse) = (ascii, !noMouse)
+            MainActor.assumeIsolated {
+                initial.ascii = ascii || !ExplorerApp.localeIsUTF8
+                ReplayApp(session: ReplaySession(events: events, initial: initial, start: start), mouse: mouse).run()
+            }
+        }
         if json {
             print(RecordingJSON.line(for: recording.header))
             for entry in recording.entries { print(RecordingJSON.line(for: entry)) }

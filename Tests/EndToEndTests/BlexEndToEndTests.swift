@@ -516,6 +516,11 @@ struct Tmux {
 
     /// Starts blex at `width`×`height`; fails the test (saying how to install tmux) when tmux is missing.
     static func start(width: Int, height: Int, scenario: String = "demo") throws -> Tmux {
+        try start(width: width, height: height, arguments: ["--scenario", scenario])
+    }
+
+    /// Starts `blex ARGUMENTS…` at `width`×`height` (`replay FILE`, …).
+    static func start(width: Int, height: Int, arguments: [String]) throws -> Tmux {
         let executable = try #require(findInPath("tmux"), """
             tmux is not installed: the end-to-end tests drive blex through it. Install it \
             (`sudo apt-get install -y tmux` on Debian/Ubuntu, `brew install tmux` on macOS) and run again.
@@ -538,7 +543,7 @@ struct Tmux {
         let wrapper = #"status="$1"; shift; "$@"; echo $? > "$status.tmp" && mv "$status.tmp" "$status""#
         let started = tmux.run(["-f", config.path, "new-session", "-d", "-s", session, "-x", String(width), "-y", String(height),
                                 "/bin/sh", "-c", wrapper, "sh", tmux.statusFile.path,
-                                "env", "TERM=xterm-256color", "LANG=C.UTF-8", blex, "--scenario", scenario])
+                                "env", "TERM=xterm-256color", "LANG=C.UTF-8", blex] + arguments)
         if started.status != 0 {
             tmux.kill()
             try #require(started.status == 0, "tmux new-session failed (\(started.status)): \(started.stderr)")

@@ -11,6 +11,7 @@ public enum RecordingEncoder {
         appendField(&body, .blexVersion, Array(header.blexVersion.utf8))
         appendField(&body, .port, Array(header.port.utf8))
         appendField(&body, .side, Array(header.side.rawValue.utf8))
+        if let ms = header.startedAt { appendField(&body, .startedAt, (0 ..< 8).map { UInt8(truncatingIfNeeded: ms >> (8 * UInt64($0))) }) }
         return record(kind: RecordingFormat.Kind.header.rawValue, time: .zero, body: body)
     }
 
@@ -102,6 +103,9 @@ public struct RecordingReader: Sendable {
                     throw .malformedRecord(offset: start, reason: "unknown recording side")
                 }
                 header.side = side
+            case .startedAt:
+                guard value.count == 8 else { throw .malformedRecord(offset: start, reason: "start time is not 8 bytes") }
+                header.startedAt = value.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
             default: continue
             }
         }

@@ -49,6 +49,7 @@ public enum RecordingFormat {
         case blexVersion = 0x01
         case port = 0x02
         case side = 0x03
+        case startedAt = 0x04
         case dongleAddress = 0x10
         case dongleFirmware = 0x11
     }
@@ -72,6 +73,8 @@ public struct RecordingHeader: Sendable, Hashable {
     public var port: String
     /// Which end recorded.
     public var side: RecordingSide
+    /// When the recording began, wall clock, in milliseconds since 1970 (for showing times of day); nil if unknown.
+    public var startedAt: UInt64?
     /// The dongle's address, once a `system_address_get` answer was seen.
     public var dongleAddress: BluetoothAddress?
     /// The dongle's firmware, once a `system_get_info` answer was seen.

@@ -7,6 +7,7 @@ public enum RecordingJSON {
             ("kind", quote("header")), ("format", String(header.formatVersion)), ("blex", quote(header.blexVersion)),
             ("port", quote(header.port)), ("side", quote(header.side.rawValue)),
         ]
+        if let ms = header.startedAt { fields.append(("startedAtMs", String(ms))) }
         if let a = header.dongleAddress { fields.append(("dongleAddress", quote(a.description))) }
         if let f = header.dongleFirmware { fields.append(("firmware", firmware(f))) }
         return object(fields)

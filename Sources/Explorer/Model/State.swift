@@ -364,6 +364,8 @@ public struct ExplorerState: Hashable, Sendable {
     public var portName = ""
     /// Running on the built-in virtual dongle.
     public var simulated = false
+    /// Replaying a recording: what the status bar says of it (`12.345 / 60.000 s ×1 ▶`); nil when live.
+    public var replay: String?
     /// The last error, shown until the next one or a key press.
     public var lastError: String?
     /// A short notice ("exported 120 entries to log.jsonl").

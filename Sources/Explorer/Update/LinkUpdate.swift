@@ -12,6 +12,22 @@ func logLinkEvent(_ state: inout ExplorerState, _ address: BluetoothAddress, _ k
     appendLog(&state, LogEntry(time: state.now, address: address, handle: handle, uuid: uuid, kind: kind, value: [], note: note))
 }
 
+/// A connect seen rather than asked for (a replay): the entry the user's connect would make, or a dropped
+/// link's entry coming back (its tree kept, as on a reconnect).
+func linkConnecting(_ state: inout ExplorerState, _ address: BluetoothAddress, _ type: AddressType) {
+    if var c = state.connections[address] {
+        guard case .disconnected = c.state else { return }
+        c.state = .connecting
+        c.busy = "reconnecting"
+        state.connections[address] = c
+        return
+    }
+    var entry = ConnectionEntry(address: address, addressType: type)
+    entry.busy = "connecting"
+    state.connections[address] = entry
+    if state.selectedDevice == nil { state.selectedDevice = address }
+}
+
 /// A link came up: discovery follows.
 func linkConnected(_ state: inout ExplorerState, _ address: BluetoothAddress, parameters: String, encrypted: Bool) {
     guard state.connections[address] != nil else { return }

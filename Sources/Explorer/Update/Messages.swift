@@ -11,6 +11,12 @@ public enum Message: Sendable {
     case resize(width: Int, height: Int)
     /// An advertising packet.
     case advertisement(AdvertisementReport, Timestamp)
+    /// A connect began that no key asked for (a replayed recording's `gap_connect_direct`): the device's
+    /// connection appears as the user's connect would make it.
+    case connecting(BluetoothAddress, AddressType)
+    /// The host asked to close a link (a replayed recording's `connection_disconnect`): when it goes, it goes
+    /// as one the user closed.
+    case disconnecting(BluetoothAddress)
     /// A link came up.
     case connected(BluetoothAddress, parameters: String, encrypted: Bool)
     /// Discovery finished.

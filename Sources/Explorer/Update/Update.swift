@@ -36,6 +36,12 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
         if state.selectedDevice == nil { state.selectedDevice = state.visibleDevices.first?.address }
         else { followFirstRow(&state) }
         return []
+    case let .connecting(address, type):
+        linkConnecting(&state, address, type)
+        return []
+    case let .disconnecting(address):
+        if state.connections[address]?.isLive == true { state.connections[address]?.busy = "disconnecting" }
+        return []
     case let .connected(address, parameters, encrypted):
         linkConnected(&state, address, parameters: parameters, encrypted: encrypted)
         return []

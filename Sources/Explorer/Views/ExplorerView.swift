@@ -400,7 +400,12 @@ public enum ExplorerView {
     static func drawStatus(_ state: ExplorerState, _ rect: Rect, _ glyphs: Glyphs, _ screen: inout Screen) {
         guard !rect.isEmpty else { return }
         var left: [Span] = [Span(" blex ", style: Style(bold: true, reverse: true))]
-        if state.simulated { left.append(Span(" SIMULATED ", style: Style(foreground: .black, background: .yellow, bold: true))) }
+        if let replay = state.replay {
+            left.append(Span(" REPLAY ", style: Style(foreground: .black, background: .cyan, bold: true)))
+            left.append(Span(Sanitizer.inert(replay)))
+        } else if state.simulated {
+            left.append(Span(" SIMULATED ", style: Style(foreground: .black, background: .yellow, bold: true)))
+        }
         left.append(Span(state.portName))
         left.append(Span(state.paused ? "scan stopped (p resumes)" : state.scanning ? "scanning" : "scan off"))
         let open = state.connections.values.filter { $0.state != .connecting && $0.isLive }.count
