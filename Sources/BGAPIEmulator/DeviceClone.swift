@@ -30,6 +30,7 @@ public struct DeviceCloner: Sendable {
     private var longValues: [AttributeHandle: [UInt8]] = [:]
     private var readErrors: [AttributeHandle: BGAPIErrorCode] = [:]
     private var dongle: (address: BluetoothAddress?, firmware: SystemGetInfoResponse?) = (nil, nil)
+    private var liveInterval: Double?
     /// Bounds what a long or hostile recording can make the cloner hold.
     static let maximumReportsKept = 4096
     static let maximumAttributes = 65_535
@@ -163,6 +164,61 @@ public struct DeviceCloner: Sendable {
         }
     }
 
+    /// What a live session knows of a device (the explorer's clone key): its advertising, its database, the
+    /// values it sent. Estimates the recording would give (interval, RSSI) come ready-made.
+    public struct LiveDevice: Sendable {
+        /// Public or random.
+        public var addressType: AddressType
+        /// The latest data per packet type, as sent.
+        public var advertisements: [ScanResponsePacketType: [UInt8]]
+        /// Whether it advertised as connectable.
+        public var connectable: Bool
+        /// The advertising interval as seen, in seconds (advDelay included).
+        public var advertisingInterval: Double?
+        /// Mean RSSI, dBm.
+        public var rssiMean: Double?
+        /// Its GATT database.
+        public var services: [GATTService]
+        /// Values read or notified, by handle.
+        public var values: [AttributeHandle: [UInt8]]
+
+        /// Everything above.
+        public init(addressType: AddressType, advertisements: [ScanResponsePacketType: [UInt8]], connectable: Bool,
+                    advertisingInterval: Double?, rssiMean: Double?, services: [GATTService], values: [AttributeHandle: [UInt8]]) {
+            self.addressType = addressType
+            self.advertisements = advertisements
+            self.connectable = connectable
+            self.advertisingInterval = advertisingInterval
+            self.rssiMean = rssiMean
+            self.services = services
+            self.values = values
+        }
+    }
+
+    /// Takes in what a live session knows of the device.
+    public mutating func observe(_ live: LiveDevice) {
+        addressType = live.addressType
+        let rssi = Int8(clamping: Int((live.rssiMean ?? -60).rounded()))
+        for (type, data) in live.advertisements.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            reports.append(Report(time: .zero, rssi: rssi, type: type, data: data))
+        }
+        if live.connectable, !live.advertisements.keys.contains(.connectableAdvertisement), let first = reports.first(where: { $0.type != .scanResponse }) {
+            reports.append(Report(time: .zero, rssi: rssi, type: .connectableAdvertisement, data: first.data))
+        }
+        if let mean = live.rssiMean { reportCount = 1; rssiSum = mean; rssiSquares = mean * mean }
+        liveInterval = live.advertisingInterval.map { max(20, min(10_240, (($0 * 1000 - 5) * 10).rounded() / 10)) }
+        for s in live.services {
+            groups[s.startHandle] = Group(end: s.endHandle, uuid: s.uuid, primary: s.isPrimary)
+            for inc in s.includes { includes[inc.handle] = Include(start: inc.startHandle, end: inc.endHandle, uuid: inc.uuid) }
+            for c in s.characteristics {
+                declarations[c.declarationHandle] = Declaration(properties: c.properties.rawValue, value: c.valueHandle, uuid: c.uuid)
+                types[c.declarationHandle] = BluetoothUUID(0x2803)
+                for d in c.descriptors { types[d.handle] = d.uuid }
+            }
+        }
+        for (h, v) in live.values { values[h] = v }
+    }
+
     // MARK: - The scenario
 
     /// The scenario: the original dongle's identity (when recorded) and the cloned device.
@@ -175,7 +231,7 @@ public struct DeviceCloner: Sendable {
             world.dongle.firmware.build = f.build; world.dongle.firmware.llVersion = f.llVersion
             world.dongle.firmware.protocolVersion = f.protocolVersion; world.dongle.firmware.hw = f.hw
         }
-        var notes = ["cloned by blex \(RecordingFormat.blexVersion) from a recording of \(target)"]
+        var notes = ["cloned by blex \(RecordingFormat.blexVersion) from what it saw of \(target)"]
         world.peripherals = [peripheral(notes: &notes)]
         world.notes = notes
         return world
@@ -202,7 +258,7 @@ public struct DeviceCloner: Sendable {
             sr.raw = Self.hex(response.data)
             p.scanResponse = sr
         }
-        if let interval = Self.advertisingInterval(advertisements.map(\.time)) {
+        if let interval = liveInterval ?? Self.advertisingInterval(advertisements.map(\.time)) {
             p.advertisingIntervalMs = interval
         } else {
             notes.append("advertising interval not observable (fewer than 2 advertisements): 100 ms assumed")

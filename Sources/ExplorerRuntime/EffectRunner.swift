@@ -20,12 +20,23 @@ public final class EffectRunner: Sendable {
     private let scanWanted = Mutex(true)
     /// Puts traffic records on the wall clock.
     private let clock: TrafficClock
+    /// Turns a clone snapshot into scenario JSON (`K`); nil where cloning is not offered.
+    private let cloneScenario: (@Sendable (CloneSnapshot) throws -> String)?
+    /// Injects a fault into the virtual world (`F`); nil on a real dongle.
+    private let injectFault: (@Sendable (FaultRequest) throws -> Void)?
 
     /// `send` delivers a message to the UI (it hops to the main queue itself); `clock` stamps traffic (share
     /// it with a handler installed before the backend started, so start-up traffic is stamped the same way).
-    public init(backend: BGAPIBackend, clock: TrafficClock = TrafficClock(), send: @escaping @Sendable (Message) -> Void) {
+    /// `cloneScenario` builds the scenario for `K` (blex passes `DeviceCloner`), `injectFault` reaches the virtual
+    /// dongle for `F`; without them those keys report that they are not available here.
+    public init(backend: BGAPIBackend, clock: TrafficClock = TrafficClock(),
+                cloneScenario: (@Sendable (CloneSnapshot) throws -> String)? = nil,
+                injectFault: (@Sendable (FaultRequest) throws -> Void)? = nil,
+                send: @escaping @Sendable (Message) -> Void) {
         self.backend = backend
         self.clock = clock
+        self.cloneScenario = cloneScenario
+        self.injectFault = injectFault
         self.send = send
     }
 
@@ -203,6 +214,21 @@ public final class EffectRunner: Sendable {
             } catch {
                 send(.failed(nil, "export: \(error)"))
             }
+        case let .clone(snapshot):
+            guard let cloneScenario else { send(.failed(snapshot.address, "cloning is not available here")); return }
+            do {
+                let json = try cloneScenario(snapshot)
+                try Self.writeNew(path: snapshot.path, contents: json)
+                let characteristics = snapshot.services.flatMap(\.characteristics)
+                let unread = characteristics.filter { snapshot.values[$0.valueHandle] == nil }.count
+                send(.cloned(path: snapshot.path, summary: "\(snapshot.services.count) services, \(characteristics.count) characteristics"
+                             + (unread > 0 ? ", \(unread) never read (marked unread)" : "")))
+            } catch {
+                send(.failed(snapshot.address, "clone: \(error)"))
+            }
+        case let .injectFault(request):
+            guard let injectFault else { send(.failed(nil, "faults are for the virtual dongle only")); return }
+            do { try injectFault(request) } catch { send(.failed(nil, "fault: \(error)")) }
         case .traceTraffic: break // handled in run, synchronously
         case .quit:
             for d in devices.withLock({ Array($0.values) }) { try? d.disconnect(timeout: .seconds(2)) }

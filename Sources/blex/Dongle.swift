@@ -13,6 +13,8 @@ struct Dongle {
     let runner: EmulatorRunner?
     /// Writes `--record`'s file, when recording.
     var recorder: TrafficRecorder? = nil
+    /// The virtual dongle's world (to name its devices in faults); nil on a real dongle.
+    var world: Scenario? = nil
 
     /// Finds and starts a dongle: `--port` if given, else the first BLED112 by USB id, else the virtual one
     /// with `scenario` (default `demo`). Throws a one-line reason with what to do.
@@ -72,7 +74,7 @@ struct Dongle {
         do { try backend.start(reset: true, delayAfterReset: .milliseconds(10)) } catch {
             throw StartError("the virtual dongle did not start: \(error)")
         }
-        return Dongle(backend: backend, name: name, simulated: true, runner: runner, recorder: recorder)
+        return Dongle(backend: backend, name: name, simulated: true, runner: runner, recorder: recorder, world: world)
     }
 }
 

@@ -27,7 +27,8 @@ final class ExplorerApp {
         self.dongle = dongle
         self.ascii = ascii
         self.mouse = mouse
-        runner = EffectRunner(backend: dongle.backend, clock: clock) { message in
+        runner = EffectRunner(backend: dongle.backend, clock: clock, cloneScenario: Dongle.cloneScenario,
+                              injectFault: dongle.faultInjector) { message in
             DispatchQueue.main.async { MainActor.assumeIsolated { ExplorerApp.current?.dispatch(message) } }
         }
         state.traffic.packets.setCapacity(traceCapacity)

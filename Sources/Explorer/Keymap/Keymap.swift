@@ -8,6 +8,7 @@ public enum Action: String, CaseIterable, Hashable, Sendable {
     case filter, sort, resort, pause, clear, hideStale, hideUnnamed, raiseRSSIFloor, lowerRSSIFloor, raw
     case search, hideScanResponses, commandsOnly, connectionFilter
     case export, traffic, zoom, help, quit
+    case clone, fault
 }
 
 /// One binding: the keys, how help shows them, and what they do where.
@@ -48,6 +49,8 @@ public enum Keymap {
         .init(keys: c("B"), label: "B", action: .bonds, description: "bond list (d deletes)", section: "Devices", panes: nil),
         .init(keys: c("R"), label: "R", action: .rssi, description: "read link RSSI", section: "Devices", panes: nil),
         .init(keys: c("]"), label: "]", action: .nextConnection, description: "next connection", section: "Devices", panes: nil),
+        .init(keys: c("K"), label: "K", action: .clone, description: "clone the connected device into an emulator scenario", section: "Devices", panes: nil),
+        .init(keys: c("F"), label: "F", action: .fault, description: "SIMULATED: inject a fault into the virtual world", section: "Devices", panes: nil),
         .init(keys: c("r"), label: "r", action: .read, description: "read value", section: "GATT", panes: [.details]),
         .init(keys: c("w"), label: "w", action: .write, description: "write (editor)", section: "GATT", panes: [.details]),
         .init(keys: c("n"), label: "n", action: .notify, description: "notifications on/off", section: "GATT", panes: [.details]),
@@ -111,6 +114,19 @@ public enum Keymap {
         .init(keys: [.escape], label: "Esc", action: .close, description: "close the list"),
     ]
 
+    /// The fault menu's keys (`F`, SIMULATED only); any other key closes it.
+    public static let faultBindings: [OverlayBinding<FaultAction>] = [
+        .init(keys: c("d"), label: "d", action: .disconnect, description: "the selected device drops its link (0x0208)"),
+        .init(keys: c("a"), label: "a", action: .attError, description: "its next ATT procedure fails (0x0480)"),
+        .init(keys: c("s"), label: "s", action: .silence, description: "it stops answering ATT (30 s timeout)"),
+        .init(keys: c("g"), label: "g", action: .garble, description: "8 random bytes on the wire"),
+        .init(keys: c("u"), label: "u", action: .unplug, description: "the dongle leaves USB, as if unplugged (blex then reports it gone)"),
+        .init(keys: [.escape], label: "Esc", action: .cancel, description: "no fault"),
+    ]
+
+    /// The fault menu's keys for help.
+    public static var faultHelp: [(keys: String, description: String)] { faultBindings.map { ($0.label, $0.description) } }
+
     /// The editor's keys for help.
     public static var editorHelp: [(keys: String, description: String)] { editorBindings.map { ($0.label, $0.description) } }
     /// The detail view's keys for help.
@@ -131,7 +147,8 @@ public enum Keymap {
             if entries[b.section] == nil { order.append(b.section) }
             entries[b.section, default: []].append((b.label, b.description))
         }
-        return order.map { ($0, entries[$0]!) } + [("Editor", editorHelp), ("Detail view", detailHelp), ("Bond list", bondsHelp)]
+        return order.map { ($0, entries[$0]!) } + [("Editor", editorHelp), ("Detail view", detailHelp), ("Bond list", bondsHelp),
+                                                   ("Fault menu (F, SIMULATED)", faultHelp)]
     }
 }
 
@@ -152,5 +169,7 @@ public struct OverlayBinding<Action: Hashable & Sendable>: Hashable, Sendable {
 public enum EditorAction: Hashable, Sendable, CaseIterable { case nextFormat, previousFormat, write, toggleResponse, olderValue, newerValue, cancel }
 /// What a key does in a detail view.
 public enum DetailAction: Hashable, Sendable, CaseIterable { case down, up, pageDown, pageUp, top, chain, close }
+/// What a key does in the fault menu.
+public enum FaultAction: Hashable, Sendable, CaseIterable { case disconnect, attError, silence, garble, unplug, cancel }
 /// What a key does in the bond list.
 public enum BondsAction: Hashable, Sendable, CaseIterable { case down, up, delete, deleteAll, refresh, close }

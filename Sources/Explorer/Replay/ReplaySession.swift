@@ -158,7 +158,7 @@ public struct ReplaySession: Sendable {
     /// Actions that would send something to a dongle (or start a connect from the scan list).
     static func talksToTheDongle(_ action: Action, focus: Pane) -> Bool {
         switch action {
-        case .read, .write, .notify, .indicate, .bond, .bonds, .disconnect, .rssi, .pause, .export: true
+        case .read, .write, .notify, .indicate, .bond, .bonds, .disconnect, .rssi, .pause, .export, .clone, .fault: true
         case .activate: focus != .log
         default: false
         }

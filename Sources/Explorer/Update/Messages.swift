@@ -55,6 +55,8 @@ public enum Message: Sendable {
     case bondDeleted(BondHandle)
     /// The log was written to a file.
     case exported(path: String, count: Int)
+    /// A connected device was cloned into a scenario file (`K`).
+    case cloned(path: String, summary: String)
 }
 
 /// What `update` asks the outside world to do; the effect runner carries it out off the UI thread.
@@ -91,6 +93,10 @@ public enum Effect: Hashable, Sendable {
     case export(path: String, contents: String, count: Int)
     /// Turn the traffic feed on or off (on from start-up: the traffic pane records everything).
     case traceTraffic(Bool)
+    /// Write an emulator scenario of a connected device (`K`), never over an existing file.
+    case clone(CloneSnapshot)
+    /// Inject a fault into the virtual dongle's world (`F`, SIMULATED only).
+    case injectFault(FaultRequest)
     /// Leave: disconnect everything and restore the terminal.
     case quit
 }

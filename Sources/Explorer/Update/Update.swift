@@ -124,6 +124,9 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
     case let .exported(path, count):
         notify(&state, "exported \(count) entr\(count == 1 ? "y" : "ies") to \(path)")
         return []
+    case let .cloned(path, summary):
+        notify(&state, "cloned into \(path): \(summary)")
+        return []
     }
 }
 
@@ -186,6 +189,7 @@ private func handle(_ key: Key, _ state: inout ExplorerState) -> [Effect] {
     case .browse: break
     }
     state.lastError = nil
+    if state.faultMenu { return chooseFault(key, &state) }
     if case let .click(x, y) = key { return click(x, y, &state) }
     if key == .scrollUp { return perform(.up, &state) }
     if key == .scrollDown { return perform(.down, &state) }
@@ -208,6 +212,10 @@ func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect] {
         state.mode = .help(page: 0)
     case .zoom:
         state.zoomed.toggle()
+    case .clone:
+        return cloneSelected(&state)
+    case .fault:
+        openFaultMenu(&state)
     case .bonds:
         return openBonds(&state)
     case .search:
