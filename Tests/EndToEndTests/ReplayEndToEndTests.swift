@@ -13,17 +13,21 @@ struct ReplayEndToEndTests {
         let tmux = try Tmux.start(width: 120, height: 40, arguments: ["replay", Self.recording])
         defer { tmux.kill() }
 
-        try await tmux.waitFor("REPLAY and the time in the status bar") { screen in
-            screen.statusLine.contains("REPLAY") && screen.statusLine.contains(" / 5.956 s ×1 ")
-        }
-        try await tmux.waitFor("the recorded scan in the devices pane") { $0.lines.contains { $0.hasPrefix("│Pulse HRM") } }
+        // It plays from the start (under load it may already have played to the end: the jump makes it certain).
+        try await tmux.waitFor("REPLAY in the status bar") { $0.statusLine.contains("REPLAY") }
         #expect(!tmux.capture().statusLine.contains("SIMULATED"))
-
-        // Pause; the clock stands still.
-        tmux.type(" ")
-        let paused = try await tmux.waitFor("paused") { $0.statusLine.contains("paused") }
+        tmux.type(":0")
+        tmux.press("Enter")
+        let paused = try await tmux.waitFor("the jump to the start, paused") { $0.statusLine.contains("REPLAY  0.000 / 5.956 s ×1 paused") }
         try await Task.sleep(for: .milliseconds(400))
         #expect(tmux.capture().statusLine == paused.statusLine, "the clock moved while paused")
+
+        // Play: the clock runs and the recorded scan fills the devices pane; pause again.
+        tmux.type(" ")
+        try await tmux.waitFor("the clock running") { $0.statusLine.contains("×1 ▶") && !$0.statusLine.contains("REPLAY  0.000 /") }
+        try await tmux.waitFor("the recorded scan in the devices pane") { $0.lines.contains { $0.hasPrefix("│Pulse HRM") } }
+        tmux.type(" ")
+        try await tmux.waitFor("paused again") { $0.statusLine.contains("paused") || $0.statusLine.contains("end") }
 
         // Jump to 0.5 s, step one event, then faster.
         tmux.type(":0.5")
@@ -55,5 +59,49 @@ struct ReplayEndToEndTests {
 
         tmux.type("q")
         try await tmux.waitForExit()
+    }
+}
+
+/// The recording tools as a user runs them: record with blex, read it back, clone, check the clone.
+@Suite("recording tools end to end", .serialized)
+struct RecordingToolsEndToEndTests {
+    @Test("blex gatt --record, blex replay --json, blex clone, bled112-emulator --expect")
+    func recordReplayCloneExpect() async throws {
+        let blex = try BlexBinary.path()
+        let emulator = URL(fileURLWithPath: blex).deletingLastPathComponent().appendingPathComponent("bled112-emulator").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("blex-rec-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("thermo.blexrec").path
+        let clone = folder.appendingPathComponent("thermo.json").path
+        let thermo = "D0:5F:B8:22:33:02"
+
+        let gatt = try await runProcess(blex, ["gatt", "--scenario", "demo", "--record", file, thermo], timeout: .seconds(40))
+        #expect(gatt.status == 0, "blex gatt: \(gatt.stderr)")
+        #expect(gatt.stdout.contains("Acme Sensors"))
+
+        let json = try await runProcess(blex, ["replay", file, "--json"], timeout: .seconds(20))
+        #expect(json.status == 0, "blex replay --json: \(json.stderr)")
+        let lines = json.stdout.split(separator: "\n")
+        let header = try #require(lines.first)
+        #expect(header.contains(#""kind":"header""#) && header.contains(#""dongleAddress":"00:07:80:B1:E0:01""#)
+                && header.contains(#""firmware":{"major":1,"minor":7"#) && header.contains(#""startedAtMs":"#), "\(header)")
+        #expect(lines.dropFirst().first { $0.contains(#""dir":"host->dongle""#) }?.contains(#""name":"system_reset""#) == true,
+                "the reset is the first command recorded")
+        #expect(lines.contains { $0.contains(#""name":"attclient_group_found""#) })
+        // Every line is one JSON object.
+        for line in lines { #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "\(line)") }
+
+        let cloned = try await runProcess(blex, ["clone", file, "--device", thermo, "-o", clone], timeout: .seconds(20))
+        #expect(cloned.status == 0, "blex clone: \(cloned.stderr)")
+        let scenario = try String(contentsOfFile: clone, encoding: .utf8)
+        #expect(scenario.contains(#""standardServices" : false"#) && scenario.contains(#""text" : "Indoor""#))
+
+        // The clone answers the recorded session as the demo thermometer did.
+        let check = try await runProcess(emulator, ["--scenario", clone, "--expect", file], timeout: .seconds(30))
+        #expect(check.stdout.contains("commands replayed"), "\(check.stdout)\(check.stderr)")
+        let unrelated = check.stdout.split(separator: "\n").filter { $0.hasPrefix("never advertised") && !$0.contains(thermo) }
+        #expect(check.stdout.contains("same:") || !unrelated.isEmpty, "only other devices' advertisements may differ:\n\(check.stdout)")
+        #expect(!check.stdout.contains("first difference"), "\(check.stdout)")
     }
 }
