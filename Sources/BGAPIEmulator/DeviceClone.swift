@@ -12,9 +12,6 @@ public struct DeviceCloner: Sendable {
     public let target: BluetoothAddress
 
     private struct Report: Sendable { var time: Duration; var rssi: Int8; var type: ScanResponsePacketType; var data: [UInt8] }
-    private struct Group: Sendable { var end: AttributeHandle; var uuid: BluetoothUUID; var primary: Bool }
-    private struct Declaration: Sendable { var properties: UInt8; var value: AttributeHandle; var uuid: BluetoothUUID }
-    private struct Include: Sendable { var start: AttributeHandle; var end: AttributeHandle; var uuid: BluetoothUUID? }
 
     private var addressType: AddressType?
     private var reports: [Report] = []
@@ -22,18 +19,18 @@ public struct DeviceCloner: Sendable {
     private var rssiSum = 0.0, rssiSquares = 0.0
     private var links: Set<ConnectionHandle> = []
     private var pending: [ConnectionHandle: BGAPICommand] = [:]
-    private var groups: [AttributeHandle: Group] = [:]
-    private var declarations: [AttributeHandle: Declaration] = [:]
-    private var includes: [AttributeHandle: Include] = [:]
-    private var types: [AttributeHandle: BluetoothUUID] = [:]
+    /// The database as discovery showed it (the same assembly the replay uses).
+    private var database = RecordedDatabase()
+    /// A live session's database, when cloning from the explorer.
+    private var liveServices: [GATTService]?
     private var values: [AttributeHandle: [UInt8]] = [:]
     private var longValues: [AttributeHandle: [UInt8]] = [:]
     private var readErrors: [AttributeHandle: BGAPIErrorCode] = [:]
     private var dongle: (address: BluetoothAddress?, firmware: SystemGetInfoResponse?) = (nil, nil)
     private var liveInterval: Double?
+    private var droppedLive = 0
     /// Bounds what a long or hostile recording can make the cloner hold.
     static let maximumReportsKept = 4096
-    static let maximumAttributes = 65_535
 
     /// A cloner for the device at `target`.
     public init(target: BluetoothAddress) { self.target = target }
@@ -41,7 +38,10 @@ public struct DeviceCloner: Sendable {
     /// Whether the recording showed the device at all (advertising or a link).
     public var sawDevice: Bool { reportCount > 0 || addressType != nil }
     /// Whether it showed a discovery of the device's GATT database.
-    public var sawDatabase: Bool { !groups.isEmpty }
+    public var sawDatabase: Bool { !services.isEmpty }
+
+    /// The device's services as observed.
+    private var services: [GATTService] { liveServices ?? database.services }
 
     /// Takes in one record.
     public mutating func observe(_ entry: RecordingEntry) {
@@ -111,13 +111,9 @@ public struct DeviceCloner: Sendable {
             links.remove(e.connection)
             pending[e.connection] = nil
         case let .attClientGroupFound(e) where links.contains(e.connection):
-            var primary = true
-            if case let .attClientReadByGroupType(c)? = pending[e.connection] { primary = c.uuid != BluetoothUUID(0x2801) }
-            if case .attClientFindByTypeValue? = pending[e.connection] { primary = true }
-            if groups.count < Self.maximumAttributes { groups[e.start] = Group(end: e.end, uuid: e.uuid, primary: primary) }
-            types[e.start] = BluetoothUUID(primary ? 0x2800 : 0x2801)
+            _ = database.observe(event, answering: pending[e.connection])
         case let .attClientFindInformationFound(e) where links.contains(e.connection):
-            if types.count < Self.maximumAttributes { types[e.chrHandle] = e.uuid }
+            _ = database.observe(event, answering: pending[e.connection])
         case let .attClientAttributeValue(e) where links.contains(e.connection):
             attributeValue(e)
         case let .attClientProcedureCompleted(e) where links.contains(e.connection):
@@ -139,21 +135,11 @@ public struct DeviceCloner: Sendable {
 
     private mutating func attributeValue(_ e: AttClientAttributeValueEvent) {
         let v = e.value
+        if database.observe(.attClientAttributeValue(e), answering: pending[e.connection]) { return }
         switch e.type {
         case .readByType:
-            guard case let .attClientReadByType(c)? = pending[e.connection] else { return }
-            if c.uuid == BluetoothUUID(0x2803), v.count == 5 || v.count == 19 {
-                declarations[e.attHandle] = Declaration(properties: v[0], value: AttributeHandle(UInt16(v[1]) | UInt16(v[2]) << 8),
-                                                        uuid: BluetoothUUID(littleEndianBytes: Array(v[3...])))
-                types[e.attHandle] = BluetoothUUID(0x2803)
-            } else if c.uuid == BluetoothUUID(0x2802), v.count == 4 || v.count == 6 {
-                includes[e.attHandle] = Include(start: AttributeHandle(UInt16(v[0]) | UInt16(v[1]) << 8),
-                                                end: AttributeHandle(UInt16(v[2]) | UInt16(v[3]) << 8),
-                                                uuid: v.count == 6 ? BluetoothUUID(littleEndianBytes: Array(v[4...])) : nil)
-                types[e.attHandle] = BluetoothUUID(0x2802)
-            } else if c.uuid != BluetoothUUID(0x2803), c.uuid != BluetoothUUID(0x2802) {
-                values[e.attHandle] = v
-            }
+            // A read by type that is not a discovery step (by a characteristic's UUID): values.
+            values[e.attHandle] = v
         case .readBlob:
             if case .attClientReadLong? = pending[e.connection] { longValues[e.attHandle, default: []] += v }
         case .read:
@@ -207,15 +193,28 @@ public struct DeviceCloner: Sendable {
         }
         if let mean = live.rssiMean { reportCount = 1; rssiSum = mean; rssiSquares = mean * mean }
         liveInterval = live.advertisingInterval.map { max(20, min(10_240, (($0 * 1000 - 5) * 10).rounded() / 10)) }
-        for s in live.services {
-            groups[s.startHandle] = Group(end: s.endHandle, uuid: s.uuid, primary: s.isPrimary)
-            for inc in s.includes { includes[inc.handle] = Include(start: inc.startHandle, end: inc.endHandle, uuid: inc.uuid) }
-            for c in s.characteristics {
-                declarations[c.declarationHandle] = Declaration(properties: c.properties.rawValue, value: c.valueHandle, uuid: c.uuid)
-                types[c.declarationHandle] = BluetoothUUID(0x2803)
-                for d in c.descriptors { types[d.handle] = d.uuid }
+        // Only what a server could hold: handles inside their service and in order (a hostile or confused
+        // peer's may not be); what does not fit is dropped and noted.
+        var kept: [GATTService] = []
+        var last = AttributeHandle(0)
+        for var service in live.services.sorted(by: { $0.startHandle < $1.startHandle }) {
+            guard service.startHandle > last, service.endHandle >= service.startHandle else { droppedLive += 1 + service.characteristics.count; continue }
+            var next = service.startHandle
+            service.characteristics = service.characteristics.sorted { $0.declarationHandle < $1.declarationHandle }.compactMap { c in
+                guard c.declarationHandle > next, c.valueHandle > c.declarationHandle, c.valueHandle <= service.endHandle else {
+                    droppedLive += 1
+                    return nil
+                }
+                var c = c
+                c.descriptors = c.descriptors.filter { $0.handle > c.valueHandle && $0.handle <= service.endHandle }.sorted { $0.handle < $1.handle }
+                next = c.descriptors.last?.handle ?? c.valueHandle
+                return c
             }
+            service.includes = service.includes.filter { $0.handle > service.startHandle && $0.handle < (service.characteristics.first?.declarationHandle ?? AttributeHandle(.max)) }
+            last = service.endHandle
+            kept.append(service)
         }
+        liveServices = kept
         for (h, v) in live.values { values[h] = v }
     }
 
@@ -280,44 +279,35 @@ public struct DeviceCloner: Sendable {
     }
 
     private func services(notes: inout [String]) -> [Scenario.Service] {
-        let starts = groups.keys.sorted()
-        let declarationHandles = declarations.keys.sorted()
+        let found = services
         var unread = 0
         var out: [Scenario.Service] = []
-        for start in starts {
-            let g = groups[start]!
-            var s = Scenario.Service(uuid: g.uuid.description, primary: g.primary)
-            s.handle = start.rawValue
-            s.endHandle = g.end.rawValue
-            let inner = includes.keys.sorted().filter { $0 > start && $0 <= g.end }
-            if !inner.isEmpty {
-                s.includes = inner.compactMap { h in
-                    let inc = includes[h]!
-                    return (inc.uuid ?? groups[inc.start]?.uuid)?.description
+        for service in found {
+            var s = Scenario.Service(uuid: service.uuid.description, primary: service.isPrimary)
+            s.handle = service.startHandle.rawValue
+            s.endHandle = service.endHandle.rawValue
+            if !service.includes.isEmpty {
+                s.includes = service.includes.compactMap { inc in
+                    (inc.uuid ?? found.first { $0.startHandle == inc.startHandle }?.uuid)?.description
                 }
-                s.includeHandles = inner.map(\.rawValue)
+                s.includeHandles = service.includes.map(\.handle.rawValue)
             }
-            let mine = declarationHandles.filter { $0 > start && $0 <= g.end }
-            for (i, d) in mine.enumerated() {
-                let decl = declarations[d]!
-                var c = Scenario.Characteristic(uuid: decl.uuid.description, properties: Self.propertyNames(decl.properties))
-                c.handle = d.rawValue
-                c.valueHandle = decl.value.rawValue
-                if let v = values[decl.value] { c.value = Self.hex(v) } else { c.unread = true; unread += 1 }
-                switch readErrors[decl.value] {
+            for characteristic in service.characteristics {
+                var c = Scenario.Characteristic(uuid: characteristic.uuid.description,
+                                                properties: Self.propertyNames(characteristic.properties.rawValue))
+                c.handle = characteristic.declarationHandle.rawValue
+                c.valueHandle = characteristic.valueHandle.rawValue
+                if let v = values[characteristic.valueHandle] { c.value = Self.hex(v) } else { c.unread = true; unread += 1 }
+                switch readErrors[characteristic.valueHandle] {
                 case .insufficientAuthentication?: c.security = "authenticated"
                 case .insufficientEncryption?: c.security = "encrypted"
                 default: break
                 }
-                let limit = i + 1 < mine.count ? mine[i + 1] : AttributeHandle(g.end.rawValue == .max ? .max : g.end.rawValue + 1)
-                let descriptorHandles = types.keys.sorted().filter { $0 > decl.value && $0 < limit && $0 <= g.end }
-                c.descriptors = descriptorHandles.compactMap { h in
-                    let type = types[h]!
-                    guard ![0x2800, 0x2801, 0x2802, 0x2803].contains(type.shortValue ?? 0) else { return nil }
-                    var desc = Scenario.Descriptor(uuid: type.description, handle: h.rawValue)
-                    if type == BluetoothUUID(0x2902) { return desc }
-                    if let v = values[h] {
-                        if type == BluetoothUUID(0x2901), let text = Self.printable(v) { desc.text = text } else { desc.value = Self.hex(v) }
+                c.descriptors = characteristic.descriptors.map { d in
+                    var desc = Scenario.Descriptor(uuid: d.uuid.description, handle: d.handle.rawValue)
+                    if d.uuid.matches(BluetoothUUID(0x2902)) { return desc }
+                    if let v = values[d.handle] {
+                        if d.uuid.matches(BluetoothUUID(0x2901)), let text = Self.printable(v) { desc.text = text } else { desc.value = Self.hex(v) }
                     } else {
                         desc.unread = true
                     }
@@ -327,10 +317,11 @@ public struct DeviceCloner: Sendable {
             }
             out.append(s)
         }
-        if declarations.isEmpty {
+        if found.allSatisfy({ $0.characteristics.isEmpty }) {
             notes.append("services were discovered but no characteristic declarations (a find_information-only discovery, as pygatt's): characteristics are missing")
         }
         if unread > 0 { notes.append("\(unread) characteristic value(s) never read: marked unread, served empty") }
+        if droppedLive > 0 { notes.append("\(droppedLive) service(s) or characteristic(s) left out: their handles do not fit their service") }
         return out
     }
 
