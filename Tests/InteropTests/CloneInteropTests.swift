@@ -6,7 +6,8 @@ import Testing
 /// `blex clone` judged by clients we did not write: blex's library records a session against the real
 /// `bled112-emulator` binary, the recording becomes a scenario, a second emulator binary loads it, and pygatt
 /// 5.0.0 and bgapi 0.7 must see the same services, handles, properties, descriptors and values on both.
-@Suite(.serialized) struct CloneInteropTests {
+/// (Part of `EmulatorInteropTests`, so it never runs Python clients beside the other interop tests.)
+enum CloneInterop {
     /// A `bled112-emulator` process on a `--link`, stopped when released.
     final class RunningEmulator {
         let process = Process()
@@ -64,14 +65,18 @@ import Testing
         return json
     }
 
+}
+
+extension EmulatorInteropTests {
     @Test func pygattAndBgapiSeeTheSameThermometerOnTheOriginalAndItsClone() throws {
+        typealias RunningEmulator = CloneInterop.RunningEmulator
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("blex-clone-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let thermo = BluetoothAddress("D0:5F:B8:22:33:02")!
         let original = try RunningEmulator(["--fast"], in: dir, name: "original")
         let recording = dir.appendingPathComponent("session.blexrec").path
-        try Self.record(original.link, thermo, into: recording)
+        try CloneInterop.record(original.link, thermo, into: recording)
 
         var cloner = DeviceCloner(target: thermo)
         cloner.observe(try Recording(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: recording)))))
@@ -81,8 +86,8 @@ import Testing
 
         // Temperatures and the battery follow generators on the original; the clone holds what was read.
         let volatile = ["2A6E", "2A19", "2A1C"]
-        let seenOnOriginal = try Self.view(original.link, thermo.description, volatile: volatile)
-        let seenOnClone = try Self.view(clone.link, thermo.description, volatile: volatile)
+        let seenOnOriginal = try CloneInterop.view(original.link, thermo.description, volatile: volatile)
+        let seenOnClone = try CloneInterop.view(clone.link, thermo.description, volatile: volatile)
         #expect(seenOnClone.isEqual(to: seenOnOriginal as! [AnyHashable: Any]), "original \(seenOnOriginal)\nclone \(seenOnClone)")
         let characteristics = (seenOnOriginal["bgapi"] as? NSDictionary)?["characteristics"] as? [Any]
         #expect((characteristics?.count ?? 0) >= 10)
