@@ -26,6 +26,10 @@ public final class EmulatorRunner: @unchecked Sendable {
     private var transport: (any ByteTransport)?
     private var decoder = BGAPIFrameDecoder(direction: .hostToDevice)
     private let origin = DispatchTime.now()
+    /// The world clock: `anchorWorld` at real time `anchorReal` (since `origin`), running at `rate`.
+    private var anchorReal = Duration.zero
+    private var anchorWorld = Duration.zero
+    private var rate = 1.0
     private var timer: DispatchSourceTimer?
     private var unpluggedUntil: Duration?
 
@@ -89,9 +93,39 @@ public final class EmulatorRunner: @unchecked Sendable {
     /// The model's current state, read on the queue (for tests and `--state` saving).
     public var persistentState: DonglePersistentState { queue.sync { model.persistentState } }
 
-    private func clock() -> Duration {
+    private func realTime() -> Duration {
         .nanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - origin.uptimeNanoseconds))
     }
+
+    /// World time: real time, paused, sped up or moved ahead by ``setWorldRate(_:)`` and ``advanceWorld(by:)``.
+    private func clock() -> Duration {
+        rate == 1 ? anchorWorld + (realTime() - anchorReal) : anchorWorld + (realTime() - anchorReal) * rate
+    }
+
+    /// Runs the simulated world at `rate` × real time (0 pauses it; at most 100): advertising, notifications,
+    /// faults and procedure times all follow. The same seed and the same commands give the same run.
+    public func setWorldRate(_ rate: Double) {
+        queue.async { [self] in
+            anchorWorld = clock()
+            anchorReal = realTime()
+            self.rate = rate.isFinite ? max(0, min(100, rate)) : 1
+            trace?(.note(self.rate == 0 ? "world paused" : "world at ×\(self.rate)"))
+            rearm()
+        }
+    }
+
+    /// Moves the world `duration` ahead at once: what would have happened meanwhile happens now, in order.
+    public func advanceWorld(by duration: Duration) {
+        queue.async { [self] in
+            anchorWorld = clock() + max(.zero, min(.seconds(3600), duration))
+            anchorReal = realTime()
+            trace?(.note("world jumped ahead \(duration)"))
+            fire()
+        }
+    }
+
+    /// The world's rate (1 real time, 0 paused).
+    public var worldRate: Double { queue.sync { rate } }
 
     private func handle(_ event: TransportEvent) {
         dispatchPrecondition(condition: .onQueue(queue))
@@ -182,7 +216,8 @@ public final class EmulatorRunner: @unchecked Sendable {
             t.resume()
             timer = t
         }
-        let delay = max(.zero, next - clock())
+        guard rate > 0 else { timer?.cancel(); timer = nil; return }   // paused: nothing is due
+        let delay = max(.zero, (next - clock()) / rate)
         timer?.schedule(deadline: .now() + .nanoseconds(Int(clamping: delay.wholeNanoseconds)), leeway: .milliseconds(1))
     }
 

@@ -15,7 +15,7 @@ extension Dongle {
         return String(decoding: try world.encodedJSON(), as: UTF8.self)
     }
 
-    /// `F`: faults go to the in-process virtual dongle; nil on a real one (the key then says so).
+    /// `F`: faults and the world's pace go to the in-process virtual dongle; nil on a real one (the key then says so).
     var faultInjector: (@Sendable (FaultRequest) throws -> Void)? {
         guard let runner, let world else { return nil }
         return { request in
@@ -25,14 +25,15 @@ extension Dongle {
                 }
                 return p.id
             }
-            let fault: Scenario.Fault = switch request {
-            case let .disconnect(a): Scenario.Fault(at: 0, kind: .disconnect, peripheral: try id(a), code: 0x0208)
-            case let .attError(a): Scenario.Fault(at: 0, kind: .attError, peripheral: try id(a), code: 0x0480)
-            case let .silence(a): Scenario.Fault(at: 0, kind: .silence, peripheral: try id(a))
-            case .garble: Scenario.Fault(at: 0, kind: .garble, count: 8)
-            case .unplug: Scenario.Fault(at: 0, kind: .unplug, seconds: 1)
+            switch request {
+            case let .disconnect(a): runner.inject(Scenario.Fault(at: 0, kind: .disconnect, peripheral: try id(a), code: 0x0208))
+            case let .attError(a): runner.inject(Scenario.Fault(at: 0, kind: .attError, peripheral: try id(a), code: 0x0480))
+            case let .silence(a): runner.inject(Scenario.Fault(at: 0, kind: .silence, peripheral: try id(a)))
+            case .garble: runner.inject(Scenario.Fault(at: 0, kind: .garble, count: 8))
+            case .unplug: runner.inject(Scenario.Fault(at: 0, kind: .unplug, seconds: 1))
+            case let .worldRate(rate): runner.setWorldRate(rate)
+            case let .jumpAhead(seconds): runner.advanceWorld(by: .seconds(seconds))
             }
-            runner.inject(fault)
         }
     }
 }

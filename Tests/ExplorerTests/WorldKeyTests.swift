@@ -53,7 +53,7 @@ struct WorldKeyTests {
         s.simulated = true
         #expect(press(&s, ch("F")).isEmpty)
         #expect(s.faultMenu)
-        #expect(s.notice?.contains("d the selected device drops its link") == true)
+        #expect(s.notice?.contains("d disconnect") == true)
         #expect(press(&s, ch("d")) == [.injectFault(.disconnect(hrmAddress))])
         #expect(!s.faultMenu)
         _ = press(&s, ch("F"))
@@ -65,5 +65,22 @@ struct WorldKeyTests {
         #expect(!s.faultMenu)
         // A key after F is the fault's, not the pane's: `d` did not disconnect the link.
         #expect(s.hrm?.isLive == true)
+    }
+
+    @Test func theWorldsPaceIsInTheFaultMenuAndTheStatusBar() {
+        var s = connectedState()
+        s.simulated = true
+        _ = press(&s, ch("F"))
+        #expect(press(&s, ch("p")) == [.injectFault(.worldRate(0))])
+        s.notice = nil   // once the notice has gone
+        #expect(ExplorerView.render(s).text.contains("SIMULATED · PAUSED"))
+        _ = press(&s, ch("F"))
+        #expect(press(&s, ch("p")) == [.injectFault(.worldRate(1))])
+        _ = press(&s, ch("F"))
+        #expect(press(&s, ch("f")) == [.injectFault(.worldRate(10))])
+        s.notice = nil
+        #expect(ExplorerView.render(s).text.contains("SIMULATED ×10"))
+        _ = press(&s, ch("F"))
+        #expect(press(&s, ch("j")) == [.injectFault(.jumpAhead(seconds: 10))])
     }
 }

@@ -121,6 +121,9 @@ public enum Keymap {
         .init(keys: c("s"), label: "s", action: .silence, description: "it stops answering ATT (30 s timeout)"),
         .init(keys: c("g"), label: "g", action: .garble, description: "8 random bytes on the wire"),
         .init(keys: c("u"), label: "u", action: .unplug, description: "the dongle leaves USB, as if unplugged (blex then reports it gone)"),
+        .init(keys: c("p"), label: "p", action: .pauseWorld, description: "pause / resume the simulated world"),
+        .init(keys: c("f"), label: "f", action: .fastWorld, description: "the world at ×10 / back to ×1"),
+        .init(keys: c("j"), label: "j", action: .jumpAhead, description: "the world jumps 10 s ahead"),
         .init(keys: [.escape], label: "Esc", action: .cancel, description: "no fault"),
     ]
 
@@ -170,6 +173,6 @@ public enum EditorAction: Hashable, Sendable, CaseIterable { case nextFormat, pr
 /// What a key does in a detail view.
 public enum DetailAction: Hashable, Sendable, CaseIterable { case down, up, pageDown, pageUp, top, chain, close }
 /// What a key does in the fault menu.
-public enum FaultAction: Hashable, Sendable, CaseIterable { case disconnect, attError, silence, garble, unplug, cancel }
+public enum FaultAction: Hashable, Sendable, CaseIterable { case disconnect, attError, silence, garble, unplug, pauseWorld, fastWorld, jumpAhead, cancel }
 /// What a key does in the bond list.
 public enum BondsAction: Hashable, Sendable, CaseIterable { case down, up, delete, deleteAll, refresh, close }

@@ -364,6 +364,8 @@ public struct ExplorerState: Hashable, Sendable {
     public var portName = ""
     /// Running on the built-in virtual dongle.
     public var simulated = false
+    /// How fast the virtual world runs (1 real time, 0 paused, 10 ten times faster), for the status bar.
+    public var worldRate = 1.0
     /// The fault menu (`F`) is open: the next key picks a fault (SIMULATED only).
     public var faultMenu = false
     /// Replaying a recording: what the status bar says of it (`12.345 / 60.000 s ×1 ▶`); nil when live.

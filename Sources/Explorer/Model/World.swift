@@ -51,4 +51,8 @@ public enum FaultRequest: Hashable, Sendable {
     case garble
     /// The dongle leaves USB for a second.
     case unplug
+    /// The world runs at this rate of real time (0 paused, 1 real time, 10 ten times faster).
+    case worldRate(Double)
+    /// The world jumps this many seconds ahead.
+    case jumpAhead(seconds: Int)
 }

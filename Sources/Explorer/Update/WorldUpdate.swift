@@ -30,7 +30,7 @@ func openFaultMenu(_ state: inout ExplorerState) {
         return
     }
     state.faultMenu = true
-    state.notice = "fault: " + Keymap.faultBindings.map { "\($0.label) \($0.description)" }.joined(separator: " · ")
+    state.notice = "F: d disconnect · a ATT error · s silence · g garble · u unplug · p pause world · f ×10 · j +10 s · Esc (? lists them)"
     state.noticeTime = state.now
 }
 
@@ -43,6 +43,13 @@ func chooseFault(_ key: Key, _ state: inout ExplorerState) -> [Effect] {
     switch action {
     case .garble: request = .garble
     case .unplug: request = .unplug
+    case .pauseWorld:
+        state.worldRate = state.worldRate == 0 ? 1 : 0
+        request = .worldRate(state.worldRate)
+    case .fastWorld:
+        state.worldRate = state.worldRate == 10 ? 1 : 10
+        request = .worldRate(state.worldRate)
+    case .jumpAhead: request = .jumpAhead(seconds: 10)
     case .disconnect, .attError, .silence:
         guard let address = state.selectedDevice, state.connections[address]?.isLive == true else {
             state.lastError = "select a connected device for this fault"

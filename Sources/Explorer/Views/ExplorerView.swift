@@ -404,7 +404,8 @@ public enum ExplorerView {
             left.append(Span(" REPLAY ", style: Style(foreground: .black, background: .cyan, bold: true)))
             left.append(Span(Sanitizer.inert(replay)))
         } else if state.simulated {
-            left.append(Span(" SIMULATED ", style: Style(foreground: .black, background: .yellow, bold: true)))
+            let pace = state.worldRate == 1 ? "" : state.worldRate == 0 ? "· PAUSED " : "×\(Int(state.worldRate)) "
+            left.append(Span(" SIMULATED \(pace)", style: Style(foreground: .black, background: .yellow, bold: true)))
         }
         left.append(Span(state.portName))
         left.append(Span(state.paused ? "scan stopped (p resumes)" : state.scanning ? "scanning" : "scan off"))
