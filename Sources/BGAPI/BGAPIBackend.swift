@@ -574,6 +574,8 @@ public final class BGAPIBackend: @unchecked Sendable {
     }
 
     private func fire() {
+        // A source that has fired is cancelled, never just dropped: libdispatch must not keep a released one.
+        timer?.cancel()
         timer = nil
         timerDeadline = nil
         guard running else { return }

@@ -56,6 +56,14 @@ public final class ScriptedDongle: Sendable {
         }
     }
 
+    /// The same wait from async code: it blocks a dispatch thread, never a Swift concurrency one.
+    public func waitFor(within limit: Duration = .seconds(5),
+                        _ predicate: @escaping @Sendable (BGAPICommand) -> Bool) async -> BGAPICommand? {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.waitFor(within: limit, predicate)) }
+        }
+    }
+
     private func received(_ bytes: [UInt8]) {
         var packets: [BGAPIPacket] = []
         state.withLock { s in s.decoder.feed(bytes[...], at: .zero) { if case let .packet(p) = $0 { packets.append(p) } } }

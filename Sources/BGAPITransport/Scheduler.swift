@@ -40,7 +40,8 @@ public struct DispatchScheduler: HostScheduler {
                          _ action: @escaping @Sendable () -> Void) -> any ScheduledTimer {
         let timer = DispatchSource.makeTimerSource(queue: queue)
         let delay = max(.zero, deadline - now)
-        timer.schedule(deadline: .now() + .nanoseconds(Int(clamping: delay.wholeNanoseconds)), leeway: .milliseconds(1))
+        timer.schedule(deadline: .now() + .nanoseconds(Int(clamping: delay.wholeNanoseconds)), repeating: .never,
+                       leeway: .milliseconds(1))
         timer.setEventHandler(handler: action)
         timer.resume()
         return DispatchTimer(source: timer)

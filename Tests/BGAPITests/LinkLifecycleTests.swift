@@ -195,8 +195,6 @@ import Testing
                 catch { results.add(.failure(error)) }
             }.start()
         }
-        #expect(dongle.waitFor { c in if case let .gapConnectDirect(x) = c { return x.address == Self.hrm }; return false } != nil
-            || dongle.waitFor { c in if case let .gapConnectDirect(x) = c { return x.address == Self.thermo }; return false } != nil)
         let first = try #require(dongle.waitFor { if case .gapConnectDirect = $0 { true } else { false } })
         #expect(dongle.waitFor(within: .milliseconds(300)) { c in
             if case .gapConnectDirect = c { return c != first }
