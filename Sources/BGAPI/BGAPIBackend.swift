@@ -173,8 +173,14 @@ public final class BGAPIBackend: @unchecked Sendable {
         if sync({ running }) { stop() }
         if reset {
             let first = try openTransport()
-            if let bytes = try? SystemResetCommand(bootInDFU: false).encodedBytes() {
+            let reset = SystemResetCommand(bootInDFU: false)
+            if let bytes = try? reset.encodedBytes() {
                 do { try first.write(bytes) } catch { first.close(); throw .portClosed("\(error)") }
+                // Written before the backend runs, so traced here: a traffic view shows the reset too.
+                if tracesTraffic {
+                    let record = BGAPITrafficRecord(isOutgoing: true, message: .command(.systemReset(reset)), time: now())
+                    sync { emit(.traffic(record)) }
+                }
             }
             first.close()
             scheduler.sleep(for: delayAfterReset)
@@ -300,6 +306,13 @@ public final class BGAPIBackend: @unchecked Sendable {
     /// Cancels a call submitted with ``submit(_:within:registered:completion:)``; it completes with `.cancelled`.
     func cancel(_ id: HostRequestID) {
         queue.async { [self] in turn { apply(host.cancel(id, at: now())) } }
+    }
+
+    /// Gives up on every connect to `address` now (from any thread): a blocking `connect` throws
+    /// `.cancelled` (an async one `CancellationError`), the radio stops initiating, and a link that completes
+    /// anyway is closed.
+    public func cancelConnect(to address: BluetoothAddress) {
+        queue.async { [self] in turn { apply(host.cancelConnect(to: address, at: now())) } }
     }
 
     /// A new stream of every backend event, in wire order, from now until the consumer goes away (across

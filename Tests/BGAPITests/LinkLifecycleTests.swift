@@ -479,3 +479,26 @@ import Testing
         #expect(try device.read(BluetoothUUID(0xFFB1)) == [2])
     }
 }
+
+extension LinkLifecycleTests {
+    @Test func cancelConnectEndsABlockedConnectAtOnce() throws {
+        let (dongle, backend) = try Self.scripted { command in
+            guard case .gapConnectDirect = command else { return nil }
+            return [[.response(.gapConnectDirect(.init(result: .success, connectionHandle: Self.c0)))]]
+        }
+        defer { backend.stop(); withExtendedLifetime(dongle) {} }
+        let result = Recorder<Result<Bool, BGAPIError>>()
+        Thread {
+            do throws(BGAPIError) { result.add(.success(try backend.connect(address: Self.hrm, timeout: .seconds(10)).isConnected)) }
+            catch { result.add(.failure(error)) }
+        }.start()
+        _ = try #require(dongle.waitFor { if case .gapConnectDirect = $0 { true } else { false } })
+        let ends = dongle.commands.filter { $0 == .gapEndProcedure(.init()) }.count
+        let started = ContinuousClock.now
+        backend.cancelConnect(to: Self.hrm)
+        #expect(result.wait(for: 1, within: 2))
+        #expect(ContinuousClock.now - started < .seconds(1), "not at the 10 s timeout")
+        guard case .failure(.cancelled)? = result.all.first else { Issue.record("\(result.all)"); return }
+        #expect(dongle.waitFor { _ in dongle.commands.filter { $0 == .gapEndProcedure(.init()) }.count > ends } != nil)
+    }
+}
