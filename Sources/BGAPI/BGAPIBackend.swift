@@ -172,6 +172,8 @@ public final class BGAPIBackend: @unchecked Sendable {
         dispatchPrecondition(condition: .notOnQueue(queue))
         if sync({ running }) { stop() }
         if reset {
+            // The node the reset goes to: after it, a BLED112 leaves the bus and comes back as a new node.
+            let before = try resolvePath().flatMap(SerialPort.identity(of:))
             let first = try openTransport()
             let reset = SystemResetCommand(bootInDFU: false)
             if let bytes = try? reset.encodedBytes() {
@@ -184,7 +186,7 @@ public final class BGAPIBackend: @unchecked Sendable {
             }
             first.close()
             scheduler.sleep(for: delayAfterReset)
-            try attach(try reopen(within: reopenTimeout))
+            try attach(try reopen(within: reopenTimeout, notBefore: before))
         } else {
             try attach(try openTransport())
         }
@@ -250,14 +252,21 @@ public final class BGAPIBackend: @unchecked Sendable {
         do { return try SerialPort.open(path: path) } catch { throw .noDongle("\(error)") }
     }
 
-    /// After a reset the USB port disappears and comes back; keep trying until it opens.
-    private func reopen(within limit: Duration) throws(BGAPIError) -> any ByteTransport {
-        let deadline = now() + limit
+    /// After a reset the USB port disappears and comes back; keep trying until it opens. The node the reset
+    /// went to is not reopened for up to a second (it is about to vanish: opening it would give a port that
+    /// closes under us); after that it is taken as it is (a UART module keeps its port).
+    private func reopen(within limit: Duration, notBefore old: SerialPort.DeviceIdentity?) throws(BGAPIError) -> any ByteTransport {
+        let started = now()
+        let deadline = started + limit
         while true {
-            do { return try openTransport() } catch {
-                if now() >= deadline { throw error }
-                scheduler.sleep(for: .milliseconds(100))
+            let stale = old != nil && now() < started + .seconds(1)
+                && (try? resolvePath()).flatMap { $0 }.flatMap(SerialPort.identity(of:)) == old
+            if !stale {
+                do { return try openTransport() } catch {
+                    if now() >= deadline { throw error }
+                }
             }
+            scheduler.sleep(for: .milliseconds(stale ? 10 : 100))
         }
     }
 

@@ -34,6 +34,9 @@ public final class ScriptedDongle: Sendable {
 
     deinit { pty.close() }
 
+    /// Closes the pty, as a dongle leaving the bus: the host's port sees it vanish.
+    public func unplug() { pty.close() }
+
     /// Sets how commands are answered from now on.
     public func respond(with responder: Responder?) { state.withLock { $0.responder = responder } }
 

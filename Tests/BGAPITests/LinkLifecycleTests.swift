@@ -502,3 +502,33 @@ extension LinkLifecycleTests {
         #expect(dongle.waitFor { _ in dongle.commands.filter { $0 == .gapEndProcedure(.init()) }.count > ends } != nil)
     }
 }
+
+extension LinkLifecycleTests {
+    @Test func startAfterAResetWaitsForTheDongleToLeaveTheBusInsteadOfReopeningTheOldPort() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("blex-reset-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let link = directory.appendingPathComponent("ttyACM0").path
+        let old = try ScriptedDongle(), new = try ScriptedDongle()
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: old.path)
+        old.respond { command in
+            guard case .systemReset = command else { return nil }
+            // A slow USB stack: the old node lingers 200 ms, the new one appears at 500 ms.
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(200)) {
+                try? FileManager.default.removeItem(atPath: link)
+                old.unplug()
+            }
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(500)) {
+                try? FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: new.path)
+            }
+            return []
+        }
+        let backend = BGAPIBackend(serialPort: link)
+        try backend.start(reset: true, delayAfterReset: .milliseconds(20))
+        defer { backend.stop() }
+        #expect(new.commands.contains { if case .gapSetMode = $0 { true } else { false } }, "set up on the new port")
+        #expect(!old.commands.contains { if case .gapSetMode = $0 { true } else { false } }, "not on the node about to vanish")
+        #expect(try backend.sendCommand(.systemHello(.init())) == .systemHello(.init()))
+        #expect(backend.isRunning)
+    }
+}
