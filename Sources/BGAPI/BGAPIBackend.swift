@@ -273,7 +273,8 @@ public final class BGAPIBackend: @unchecked Sendable {
     private func attach(_ transport: any ByteTransport) throws(BGAPIError) {
         sync {
             self.transport = transport
-            host = BGAPIHost()
+            // The host keeps its link numbering across restarts (failAll left it otherwise as new), so a
+            // LinkID is never reused for the backend's whole life.
             decoder = BGAPIFrameDecoder(configuration: decoder.configuration)
             rawEvents = []
             running = true
