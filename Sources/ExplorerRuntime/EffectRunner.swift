@@ -75,9 +75,10 @@ public final class EffectRunner: Sendable {
                                 encrypted: d.isEncrypted))
                 let services = try d.discoverServices()
                 send(.discovered(address, services))
-                // User descriptions name vendor characteristics; fetch them so the tree can show them.
+                // User descriptions name vendor characteristics, presentation formats give their unit: fetch
+                // them so the tree, log and charts can use them.
                 for c in services.flatMap(\.characteristics) {
-                    for desc in c.descriptors where desc.uuid.matches(BluetoothUUID(0x2901)) {
+                    for desc in c.descriptors where desc.uuid.matches(BluetoothUUID(0x2901)) || desc.uuid.matches(BluetoothUUID(0x2904)) {
                         if let v = try? d.readHandle(desc.handle) { send(.fetched(address, desc.handle, v)) }
                     }
                 }
@@ -127,10 +128,26 @@ public final class EffectRunner: Sendable {
             } catch {
                 send(.failed(nil, "export: \(error)"))
             }
+        case let .saveNames(path, contents):
+            do { try Self.replace(path: path, contents: contents) } catch { send(.failed(nil, "names: \(error)")) }
         case let .traceTraffic(on):
             backend.tracesTraffic = on
         case .quit:
             for d in devices.withLock({ Array($0.values) }) { try? d.disconnect(timeout: .seconds(2)) }
+        }
+    }
+
+    /// Writes `contents` to `path` through a temporary file and a rename, so a crash never leaves half a
+    /// file; creates the folder when missing (the default names file lives in $XDG_CONFIG_HOME/blex/).
+    public static func replace(path: String, contents: String) throws {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        try Data(contents.utf8).write(to: temporary)
+        guard rename(temporary.path, url.path) == 0 else {
+            let why = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw ExportError(message: "\(path): \(why)")
         }
     }
 

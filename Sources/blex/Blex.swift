@@ -21,6 +21,39 @@ struct DongleOptions: ParsableArguments {
     }
 }
 
+/// The user's names for UUIDs (nRF Connect for Desktop's `uuid_definitions.json` format).
+struct NamesOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Names for UUIDs, an nRF Connect for Desktop uuid_definitions.json (default: $XDG_CONFIG_HOME/blex/uuid_definitions.json).", valueName: "file"))
+    var names: String?
+
+    /// `--names`, else $XDG_CONFIG_HOME (or ~/.config) /blex/uuid_definitions.json.
+    var path: String {
+        if let names { return names }
+        let env = ProcessInfo.processInfo.environment
+        let config = env["XDG_CONFIG_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+            ?? (env["HOME"] ?? NSHomeDirectory()) + "/.config"
+        return config + "/blex/uuid_definitions.json"
+    }
+
+    /// The names in the file (none when it does not exist yet); a file that does not parse stops blex.
+    func load() throws -> UserNames {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            if names != nil, FileManager.default.fileExists(atPath: path) {
+                throw ValidationFailure(message: "names file \(path): cannot be read")
+            }
+            return UserNames()
+        }
+        do { return try UserNames(json: String(decoding: data, as: UTF8.self)) } catch {
+            throw ValidationFailure(message: "names file \(path): \(error)")
+        }
+    }
+}
+
+/// What the subcommands call a characteristic: the user's name, the SIG name, or the UUID.
+func characteristicLabel(_ uuid: BluetoothUUID?, _ names: UserNames) -> String? {
+    uuid.map { names.name($0, as: .characteristic) ?? uuidName($0) ?? $0.description }
+}
+
 /// A startup failure printed as one line, with exit code 1.
 struct ValidationFailure: Error, CustomStringConvertible {
     let message: String
@@ -40,6 +73,7 @@ struct Blex: ParsableCommand {
 struct Explore: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "The interactive explorer (default).")
     @OptionGroup var dongle: DongleOptions
+    @OptionGroup var names: NamesOptions
     @Flag(help: "ASCII lines and sparklines instead of Unicode.") var ascii = false
     @Flag(name: .customLong("no-mouse"), help: "Do not capture the mouse.") var noMouse = false
 
@@ -47,9 +81,11 @@ struct Explore: ParsableCommand {
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
             throw ValidationFailure(message: "blex needs a terminal; for scripts use `blex scan --json` and friends")
         }
+        let userNames = try names.load()
         let started = try dongle.start(callbackQueue: .main)
+        let namesPath = names.path
         MainActor.assumeIsolated {
-            ExplorerApp(dongle: started, ascii: ascii, mouse: !noMouse).run()
+            ExplorerApp(dongle: started, ascii: ascii, mouse: !noMouse, names: userNames, namesPath: namesPath).run()
         }
     }
 }
@@ -104,13 +140,15 @@ func connect(_ backend: BGAPIBackend, _ address: String, random: Bool?) throws -
     return try backend.connect(address: target, timeout: .seconds(10), addressType: type)
 }
 
-/// A characteristic by UUID (`2A37`, 128-bit) or a handle (`0x0012`, `18`).
-func resolve(_ target: String, on device: BGAPIDevice) throws -> AttributeHandle {
+/// A characteristic by UUID (`2A37`, 128-bit), a handle (`0x0012`, `18`) or its name (the user's or the SIG's).
+func resolve(_ target: String, on device: BGAPIDevice, names: UserNames = UserNames()) throws -> AttributeHandle {
     let t = target.lowercased()
     if t.hasPrefix("0x"), t.count <= 6, let h = UInt16(t.dropFirst(2), radix: 16) { return AttributeHandle(h) }
     if t.count < 4, let h = UInt16(t) { return AttributeHandle(h) }
     guard let uuid = BluetoothUUID(target) else {
-        throw ValidationFailure(message: "'\(target)' is neither a UUID (2A37, 6E400002-…) nor a handle (0x0012)")
+        let all = device.services?.flatMap(\.characteristics) ?? []
+        if let c = all.first(where: { characteristicLabel($0.uuid, names)?.lowercased() == t }) { return c.valueHandle }
+        throw ValidationFailure(message: "'\(target)' is neither a UUID (2A37, 6E400002-…), a handle (0x0012) nor a characteristic's name")
     }
     return try device.handle(for: uuid)
 }
@@ -128,19 +166,22 @@ struct Read: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Read a characteristic (long values whole).")
     @OptionGroup var dongle: DongleOptions
     @OptionGroup var target: AddressArguments
-    @Argument(help: "Characteristic UUID or handle.") var characteristic: String
+    @Argument(help: "Characteristic UUID, handle or name.") var characteristic: String
+    @OptionGroup var names: NamesOptions
     @Flag(help: "JSON output.") var json = false
 
     func run() throws {
+        let userNames = try names.load()
         let d = try dongle.start()
         defer { d.backend.stop() }
         let device = try connect(d.backend, target.address, random: target.random)
-        let handle = try resolve(characteristic, on: device)
+        let handle = try resolve(characteristic, on: device, names: userNames)
         let value = try device.readLongHandle(handle)
         let uuid = device.services?.flatMap(\.characteristics).first { $0.valueHandle == handle }?.uuid
         let decoded = uuid.flatMap { decodeValue($0, value) }
+        let name = characteristicLabel(uuid, userNames)
         if json {
-            print("{\"handle\":\"\(handle)\",\"hex\":\"\(value.map { String(format: "%02X", $0) }.joined())\",\"decoded\":\(decoded.map(jsonString) ?? "null")}")
+            print("{\"handle\":\"\(handle)\",\"name\":\(name.map(jsonString) ?? "null"),\"hex\":\"\(value.map { String(format: "%02X", $0) }.joined())\",\"decoded\":\(decoded.map(jsonString) ?? "null")}")
         } else {
             print(value.map { String(format: "%02X", $0) }.joined(separator: " ") + (decoded.map { "  (\(Sanitizer.inert($0)))" } ?? ""))
         }
@@ -175,17 +216,20 @@ struct Watch: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Subscribe and print notifications until interrupted.")
     @OptionGroup var dongle: DongleOptions
     @OptionGroup var target: AddressArguments
-    @Argument(help: "Characteristic UUID or handle.") var characteristic: String
+    @Argument(help: "Characteristic UUID, handle or name.") var characteristic: String
+    @OptionGroup var names: NamesOptions
     @Flag(help: "Use indications instead of notifications.") var indicate = false
     @Option(help: "Stop after this many values.") var count: Int?
     @Option(help: "Stop after this many seconds.") var duration: Double?
     @Flag(help: "One JSON object per value per line.") var json = false
 
     func run() throws {
+        let userNames = try names.load()
         let d = try dongle.start()
         let device = try connect(d.backend, target.address, random: target.random)
-        let handle = try resolve(characteristic, on: device)
+        let handle = try resolve(characteristic, on: device, names: userNames)
         let uuid = device.services?.flatMap(\.characteristics).first { $0.valueHandle == handle }?.uuid
+        let name = characteristicLabel(uuid, userNames)
         let done = DispatchSemaphore(value: 0)
         let seen = Counter()
         let limit = count
@@ -195,9 +239,9 @@ struct Watch: ParsableCommand {
             let decoded = uuid.flatMap { decodeValue($0, value) }
             let time = Date().timeIntervalSince1970
             if asJSON {
-                print("{\"time\":\(String(format: "%.3f", time)),\"handle\":\"\(h)\",\"hex\":\"\(hex)\",\"decoded\":\(decoded.map(jsonString) ?? "null")}")
+                print("{\"time\":\(String(format: "%.3f", time)),\"handle\":\"\(h)\",\"name\":\(name.map(jsonString) ?? "null"),\"hex\":\"\(hex)\",\"decoded\":\(decoded.map(jsonString) ?? "null")}")
             } else {
-                print("\(String(format: "%.3f", time))  \(h)  \(hex)" + (decoded.map { "  (\(Sanitizer.inert($0)))" } ?? ""))
+                print("\(String(format: "%.3f", time))  \(h)  \(name.map(Sanitizer.inert) ?? "")  \(hex)" + (decoded.map { "  (\(Sanitizer.inert($0)))" } ?? ""))
             }
             fflush(nil)
             if let limit, seen.increment() >= limit { done.signal() }

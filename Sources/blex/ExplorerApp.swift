@@ -23,7 +23,7 @@ final class ExplorerApp {
     private let ascii: Bool
     private let mouse: Bool
 
-    init(dongle: Dongle, ascii: Bool, mouse: Bool) {
+    init(dongle: Dongle, ascii: Bool, mouse: Bool, names: UserNames, namesPath: String) {
         self.dongle = dongle
         self.ascii = ascii
         self.mouse = mouse
@@ -35,6 +35,8 @@ final class ExplorerApp {
         state.utcOffset = TimeZone.current.secondsFromGMT()
         state.now = Date().timeIntervalSince1970
         state.ascii = ascii || !Self.localeIsUTF8
+        state.names = names
+        state.namesPath = namesPath
     }
 
     /// The running app, for callbacks that arrive on the main queue.

@@ -98,7 +98,7 @@ import TUI
         #expect(c.values[H.bodySensor] == [0x01])
         #expect(c.busy == nil)
         #expect(s.log == [LogEntry(time: 1234.5, address: hrmAddress, handle: H.bodySensor, uuid: BluetoothUUID(0x2A38),
-                                   kind: .read, value: [0x01])])
+                                   kind: .read, value: [0x01], name: "Body Sensor Location")])
     }
 
     @Test func gattKeysNeedAReadyConnection() {
@@ -206,7 +206,7 @@ import TUI
         #expect(s.hrm?.busy == nil)
         #expect(s.notice == "wrote 3 bytes to \(H.controlPoint)")
         #expect(s.log.last == LogEntry(time: 77, address: hrmAddress, handle: H.controlPoint, uuid: BluetoothUUID(0x2A39),
-                                       kind: .write, value: [0xA0, 0xFF, 0x10]))
+                                       kind: .write, value: [0xA0, 0xFF, 0x10], name: "Heart Rate Control Point"))
     }
 
     @Test func editorTabCyclesFormatsAndRerendersTheValue() throws {

@@ -219,6 +219,7 @@ import TUI
             #expect(text.contains(b.label), "help misses the keys of \(b.action): \(b.label)")
         }
         for e in Keymap.editorHelp { #expect(text.contains(e.description)) }
+        for e in Keymap.chartHelp { #expect(text.contains(e.description), "help misses the chart's \(e.keys)") }
         for section in Set(Keymap.bindings.map(\.section)) { #expect(text.contains(section)) }
     }
 

@@ -7,6 +7,7 @@ public enum Action: String, CaseIterable, Hashable, Sendable {
     case read, write, notify, indicate, bond, disconnect, rssi, nextConnection
     case filter, sort, pause, clear, hideStale, raw
     case export, traffic, help, quit
+    case chart, name
 }
 
 /// One binding: the keys, how help shows them, and what they do where.
@@ -56,6 +57,8 @@ public enum Keymap {
         .init(keys: c("c"), label: "c", action: .clear, description: "clear list / log", section: "Scan", panes: nil),
         .init(keys: c("x"), label: "x", action: .hideStale, description: "hide stale devices", section: "Scan", panes: nil),
         .init(keys: c("a"), label: "a", action: .raw, description: "raw advertisement bytes", section: "Scan", panes: nil),
+        .init(keys: c("v"), label: "v", action: .chart, description: "chart: value (tree) or RSSI", section: "GATT", panes: nil),
+        .init(keys: c("N"), label: "N", action: .name, description: "name the selected UUID", section: "GATT", panes: [.details]),
         .init(keys: c("e"), label: "e", action: .export, description: "export log (JSONL/CSV)", section: "General", panes: nil),
         .init(keys: c("t"), label: "t", action: .traffic, description: "BGAPI traffic pane", section: "General", panes: nil),
         .init(keys: c("?"), label: "?", action: .help, description: "this help", section: "General", panes: nil),
@@ -81,6 +84,6 @@ public enum Keymap {
             if entries[b.section] == nil { order.append(b.section) }
             entries[b.section, default: []].append((b.label, b.description))
         }
-        return order.map { ($0, entries[$0]!) } + [("Editor", editorHelp)]
+        return order.map { ($0, entries[$0]!) } + [("Editor", editorHelp), ("Chart", chartHelp)]
     }
 }

@@ -184,16 +184,19 @@ public struct LogEntry: Hashable, Sendable {
     public var kind: Kind
     /// The bytes.
     public var value: [UInt8]
+    /// What the explorer called the characteristic then (user name, or SIG name and user description).
+    public var name: String?
 
     /// An entry.
     public init(time: Timestamp, address: BluetoothAddress, handle: AttributeHandle, uuid: BluetoothUUID?,
-                kind: Kind, value: [UInt8]) {
+                kind: Kind, value: [UInt8], name: String? = nil) {
         self.time = time
         self.address = address
         self.handle = handle
         self.uuid = uuid
         self.kind = kind
         self.value = value
+        self.name = name
     }
 }
 
@@ -326,6 +329,14 @@ public struct ExplorerState: Hashable, Sendable {
     public var spinner = 0
     /// Set by `q` when no connection is open (or confirmed): the app exits.
     public var quitting = false
+    /// The series behind the charts and the chart view (Model/Charts.swift).
+    public var charts = ChartsState()
+    /// The user's names for UUIDs and where they are saved (Model/UserNames.swift).
+    public var names = UserNames()
+    /// The names file (`--names`, else under $XDG_CONFIG_HOME/blex/); nil: naming cannot be saved.
+    public var namesPath: String?
+    /// The "name this UUID" prompt, when open.
+    public var naming: NamingPrompt?
 
     /// An explorer with nothing heard yet.
     public init() {}

@@ -3,6 +3,7 @@ import TUI
 
 /// The explorer's whole behaviour: a message changes the state and may ask for effects. Pure: no I/O, no clock.
 public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect] {
+    recordCharts(&state, message) // Update+Charts.swift
     switch message {
     case let .key(key):
         let effects = handle(key, &state)
@@ -147,6 +148,8 @@ private func uuid(_ state: ExplorerState, _ address: BluetoothAddress, _ handle:
 }
 
 private func appendLog(_ state: inout ExplorerState, _ entry: LogEntry) {
+    var entry = entry
+    entry.name = entry.name ?? state.label(of: entry.handle, on: entry.address)
     state.log.append(entry)
     if state.log.count > state.logCapacity { state.log.removeFirst(state.log.count - state.logCapacity) }
     // A scrolled (or paused) log keeps showing the same lines while new ones arrive below.
@@ -166,6 +169,8 @@ private func handle(_ key: Key, _ state: inout ExplorerState) -> [Effect] {
     }
     if state.prompt != nil { return handlePrompt(key, &state) }
     if state.editor != nil { return handleEditor(key, &state) }
+    if state.naming != nil { return handleNaming(key, &state) }
+    if state.charts.open != nil { return handleChart(key, &state) }
     state.lastError = nil
     if case let .click(x, y) = key { return click(x, y, &state) }
     if key == .scrollUp { return perform(.up, &state) }
@@ -244,6 +249,8 @@ func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect] {
         state.connections[a] = c
     case .read, .write, .notify, .indicate:
         return gattAction(action, &state)
+    case .chart: return openChart(&state)
+    case .name: return startNaming(&state)
     }
     return []
 }
