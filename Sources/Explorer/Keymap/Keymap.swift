@@ -58,7 +58,7 @@ public enum Keymap {
         .init(keys: c("x"), label: "x", action: .hideStale, description: "hide stale devices", section: "Scan", panes: nil),
         .init(keys: c("a"), label: "a", action: .raw, description: "raw advertisement bytes", section: "Scan", panes: nil),
         .init(keys: c("v"), label: "v", action: .chart, description: "chart: value (tree) or RSSI", section: "GATT", panes: nil),
-        .init(keys: c("N"), label: "N", action: .name, description: "name the selected UUID", section: "GATT", panes: [.details]),
+        .init(keys: c("N"), label: "N", action: .name, description: "name the selected UUID", section: "GATT", panes: nil),
         .init(keys: c("e"), label: "e", action: .export, description: "export log (JSONL/CSV)", section: "General", panes: nil),
         .init(keys: c("t"), label: "t", action: .traffic, description: "BGAPI traffic pane", section: "General", panes: nil),
         .init(keys: c("?"), label: "?", action: .help, description: "this help", section: "General", panes: nil),

@@ -38,6 +38,14 @@ public struct ValueSeries: Hashable, Sendable {
         public var bytes: [UInt8]
         /// A notification or indication (false: a read).
         public var notified: Bool
+
+        /// A sample.
+        public init(time: Timestamp, value: Double, bytes: [UInt8], notified: Bool) {
+            self.time = time
+            self.value = value
+            self.bytes = bytes
+            self.notified = notified
+        }
     }
 
     /// The samples, oldest first.
@@ -160,6 +168,12 @@ public struct ChartTarget: Hashable, Sendable {
     public var address: BluetoothAddress
     /// The characteristic's value handle (nil: the RSSI chart alone).
     public var handle: AttributeHandle?
+
+    /// A target.
+    public init(address: BluetoothAddress, handle: AttributeHandle?) {
+        self.address = address
+        self.handle = handle
+    }
 }
 
 /// The time series behind the charts and the chart view's state.

@@ -90,7 +90,9 @@ public enum ChartView {
         let u = Sanitizer.inert(unit.isEmpty ? "" : " " + unit)
         var lines: [Span] = []
         if let lo = numbers.min(), let hi = numbers.max(), let last = numbers.last {
-            let places = min(3, LineChart.decimals(for: lo ... hi) + 1)
+            // Whole numbers (bpm, %, dBm) stay whole; others get a digit more than the range needs.
+            let whole = numbers.allSatisfy { $0 == $0.rounded() }
+            let places = whole ? 0 : min(3, LineChart.decimals(for: lo ... hi) + 1)
             func f(_ v: Double) -> String { LineChart.format(v, places) }
             lines.append(Span("last \(f(last))\(u)", style: ExplorerView.accent))
             lines.append(Span("min  \(f(lo))\(u)"))
