@@ -146,7 +146,7 @@ func resolve(_ target: String, on device: BGAPIDevice, names: UserNames = UserNa
     if t.hasPrefix("0x"), t.count <= 6, let h = UInt16(t.dropFirst(2), radix: 16) { return AttributeHandle(h) }
     if t.count < 4, let h = UInt16(t) { return AttributeHandle(h) }
     guard let uuid = BluetoothUUID(target) else {
-        let all = device.services?.flatMap(\.characteristics) ?? []
+        let all = try (device.services ?? device.discoverServices()).flatMap(\.characteristics)
         if let c = all.first(where: { characteristicLabel($0.uuid, names)?.lowercased() == t }) { return c.valueHandle }
         throw ValidationFailure(message: "'\(target)' is neither a UUID (2A37, 6E400002-…), a handle (0x0012) nor a characteristic's name")
     }

@@ -113,6 +113,94 @@ struct BlexEndToEndTests {
         try await tmux.waitForExit()
     }
 
+    @Test("chart: the demo heart rate as a live chart; names from a uuid_definitions.json file, renamed in place")
+    func chartAndNames() async throws {
+        // An nRF Connect for Desktop names file, in a folder of its own.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("blex-e2e-names-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let names = folder.appendingPathComponent("uuid_definitions.json")
+        try #"""
+            {
+              "_comment": { "comment": ["blex end-to-end test"] },
+              "uuid16bitServiceDefinitions": { "180D": { "name": "HR service" } },
+              "uuid16bitCharacteristicDefinitions": { "2A37": { "name": "Pulse rate" } },
+              "uuid16bitDescriptorDefinitions": {},
+              "uuid128bitServiceDefinitions": {},
+              "uuid128bitCharacteristicDefinitions": {},
+              "uuid128bitDescriptorDefinitions": {}
+            }
+            """#.write(to: names, atomically: true, encoding: .utf8)
+
+        let tmux = try Tmux.start(width: 120, height: 40, arguments: ["--names", names.path])
+        defer { tmux.kill() }
+        try await tmux.waitFor("Pulse HRM in the scan pane", timeout: .seconds(30)) { screen in
+            screen.lines.contains { $0.hasPrefix("│Pulse HRM") && $0.contains(Self.pulse) }
+        }
+        tmux.type("/")
+        try await tmux.waitFor("the filter prompt") { $0.text.contains("Name, address or maker contains:") }
+        tmux.type("Pulse")
+        tmux.press("Enter")
+        try await tmux.waitFor("the filtered list") { $0.text.contains("Devices 1/") }
+        tmux.type("g")
+        try await tmux.waitFor("Pulse HRM's advertisement") { $0.text.contains("Advertisement · Pulse HRM") }
+        tmux.press("Enter")
+        // The tree uses the file's names.
+        try await tmux.waitFor("the GATT tree with the user's names") { screen in
+            screen.text.contains("GATT · Pulse HRM ─") && screen.text.contains("HR service")
+                && screen.text.contains("Pulse rate") && !screen.text.contains("Heart Rate Measurement")
+        }
+        tmux.press("Tab")
+        try await tmux.select(row: 3, named: "Pulse rate")
+        tmux.type("n")
+        try await tmux.waitFor("Pulse rate marked [N]") { $0.text.contains("Pulse rate [N]") }
+        // The log names it too.
+        try await tmux.waitFor("a notification logged as Pulse rate") { screen in
+            screen.lines.contains { $0.contains(" N Pulse HRM ") && $0.contains("Pulse rate") && $0.contains(" bpm ") }
+        }
+
+        // The chart: a braille line, the statistics beside it, the RSSI below.
+        tmux.type("v")
+        let chart = try await tmux.waitFor("a chart of three or more heart rates", timeout: .seconds(20)) { screen in
+            screen.text.contains("Chart · Pulse HRM · Pulse rate · last 5m")
+                && screen.lines.contains { $0.range(of: #"  [3-9] values|\d{2,} values"#, options: .regularExpression) != nil }
+        }
+        let braille = chart.text.unicodeScalars.filter { (0x2801 ... 0x28FF).contains($0.value) }.count
+        #expect(braille >= 3, "the line is drawn in braille:\n\(chart.report)")
+        #expect(chart.text.range(of: #"last \d{2,3} bpm"#, options: .regularExpression) != nil, "the last value:\n\(chart.report)")
+        #expect(chart.text.contains("rate     ") && chart.text.contains("jitter   "), "notification statistics:\n\(chart.report)")
+        #expect(chart.text.contains("RSSI · now -"), "the RSSI chart:\n\(chart.report)")
+        #expect(chart.text.contains("-5m") && chart.text.contains("now"), "the time axis:\n\(chart.report)")
+        // Pause freezes it; z zooms to a minute.
+        tmux.type("p")
+        try await tmux.waitFor("the chart paused") { $0.text.contains("· PAUSED") }
+        tmux.type("pz")
+        try await tmux.waitFor("the one-minute window") { $0.text.contains("· last 1m") && !$0.text.contains("PAUSED") }
+        tmux.press("Escape")
+        try await tmux.waitFor("the chart closed") { !$0.text.contains("Chart · Pulse HRM") }
+
+        // Rename it in place: the tree changes and the file is rewritten, in nRF Connect's format.
+        tmux.type("N")
+        try await tmux.waitFor("the naming prompt") { $0.text.contains("Name characteristic 2A37") }
+        tmux.type("\u{15}Heart")  // ^U clears "Pulse rate"
+        tmux.press("Enter")
+        try await tmux.waitFor("the new name in the tree") { $0.text.contains("Heart [N]") }
+        let deadline = ContinuousClock.now + .seconds(5)
+        var saved = ""
+        while ContinuousClock.now < deadline {
+            saved = (try? String(contentsOf: names, encoding: .utf8)) ?? ""
+            if saved.contains("\"Heart\"") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(saved.contains("\"2A37\": {\n      \"name\": \"Heart\"\n    }"), "the names file:\n\(saved)")
+        #expect(saved.contains("\"HR service\"") && saved.contains("\"_comment\""), "the rest of the file is kept:\n\(saved)")
+
+        tmux.type("q")
+        try await tmux.waitFor("the quit question") { $0.text.contains("Quit?") }
+        tmux.type("y")
+        try await tmux.waitForExit()
+    }
+
     @Test("a 20×6 terminal renders and quits")
     func tinyTerminal() async throws {
         let tmux = try Tmux.start(width: 20, height: 6)
@@ -384,7 +472,7 @@ struct Tmux {
     static let session = "blex"
 
     /// Starts blex at `width`×`height`; fails the test (saying how to install tmux) when tmux is missing.
-    static func start(width: Int, height: Int) throws -> Tmux {
+    static func start(width: Int, height: Int, arguments: [String] = []) throws -> Tmux {
         let executable = try #require(findInPath("tmux"), """
             tmux is not installed: the end-to-end tests drive blex through it. Install it \
             (`sudo apt-get install -y tmux` on Debian/Ubuntu, `brew install tmux` on macOS) and run again.
@@ -407,7 +495,8 @@ struct Tmux {
         let wrapper = #"status="$1"; shift; "$@"; echo $? > "$status.tmp" && mv "$status.tmp" "$status""#
         let started = tmux.run(["-f", config.path, "new-session", "-d", "-s", session, "-x", String(width), "-y", String(height),
                                 "/bin/sh", "-c", wrapper, "sh", tmux.statusFile.path,
-                                "env", "TERM=xterm-256color", "LANG=C.UTF-8", blex, "--scenario", "demo"])
+                                "env", "TERM=xterm-256color", "LANG=C.UTF-8", "XDG_CONFIG_HOME=\(folder.path)", blex,
+                                "--scenario", "demo"] + arguments)
         if started.status != 0 {
             tmux.kill()
             try #require(started.status == 0, "tmux new-session failed (\(started.status)): \(started.stderr)")
