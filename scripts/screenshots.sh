@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates screenshots/*.png: builds blex, runs it on the built-in virtual dongle (demo world) in a detached
-# tmux session at 120×40, drives it to four states and renders each `tmux capture-pane -e` to a PNG with
+# tmux session at 120×40, drives it to five states and renders each `tmux capture-pane -e` to a PNG with
 # scripts/ansi_to_png.py (Pillow, in scripts/.venv; DejaVu Sans Mono from Debian's fonts-dejavu-core, and
 # fonts-droid-fallback for CJK).
 #
@@ -127,6 +127,15 @@ keys Enter; wait_for "the write" " W Pulse HRM"
 sleep 6
 keys Tab
 shoot notifications
+
+# 5. chart: back to the tree, the heart rate's chart over the last minute (notifications, RSSI below).
+keys Tab; sleep 0.2; keys Tab; sleep 0.2
+select_row 3 "Heart Rate Measurement"
+text "v"; wait_for "the chart" "Chart · Pulse HRM · Heart Rate Measurement"
+text "z"; wait_for "the one-minute window" "· last 1m"
+sleep 20 # half a minute of heart rate and RSSI
+shoot chart
+keys Escape; sleep 0.3
 
 text "q"; wait_for "the quit question" "Quit?"
 text "y"
