@@ -192,15 +192,20 @@ public struct LineChart: Hashable, Sendable {
         }
     }
 
-    /// The dots the line lights in a `width`×`height` cell plot: (column, row) in dot units, row 0 at the top.
-    func dots(width: Int, height: Int, range: ClosedRange<Double>) -> Set<Int> {
+    /// The line's dots in a `width`×`height` cell plot, as one bit mask per cell (row by row): braille
+    /// dot bits, or bit 0/1 for the upper/lower half block, or bit 0 for `*`.
+    func cellMasks(width: Int, height: Int, range: ClosedRange<Double>) -> [UInt8] {
         let (rx, ry) = resolution
         let w = width * rx, h = height * ry
         guard w > 0, h > 0 else { return [] }
+        var masks = [UInt8](repeating: 0, count: width * height)
         let span = window.upperBound - window.lowerBound
         let vspan = range.upperBound - range.lowerBound
-        var lit = Set<Int>()
-        func light(_ x: Int, _ y: Int) { if x >= 0, x < w, y >= 0, y < h { lit.insert(y * w + x) } }
+        let marker = self.marker
+        func light(_ x: Int, _ y: Int) {
+            guard x >= 0, x < w, y >= 0, y < h else { return }
+            masks[(y / ry) * width + x / rx] |= Self.bit(x % rx, y % ry, marker)
+        }
         var previous: (Int, Int)?
         for p in points {
             guard p.value.isFinite, p.time.isFinite, window.contains(p.time) else { previous = nil; continue }
@@ -208,10 +213,14 @@ public struct LineChart: Hashable, Sendable {
             let x = min(w - 1, max(0, Int((fx * Double(w - 1)).rounded())))
             let fy = vspan > 0 ? (p.value - range.lowerBound) / vspan : 0.5
             let y = (h - 1) - min(h - 1, max(0, Int((min(1, max(0, fy)) * Double(h - 1)).rounded())))
-            if let (px, py) = previous { line(px, py, x, y, light) } else { light(x, y) }
+            if let (px, py) = previous {
+                if (px, py) != (x, y) { line(px, py, x, y, light) }
+            } else {
+                light(x, y)
+            }
             previous = (x, y)
         }
-        return lit
+        return masks
     }
 
     /// Bresenham's line between two dots, both ends included.
@@ -231,25 +240,13 @@ public struct LineChart: Hashable, Sendable {
 
     private func drawLine(_ screen: inout Screen, in plot: Rect, range: ClosedRange<Double>) {
         guard !plot.isEmpty else { return }
-        let (rx, ry) = resolution
-        let w = plot.width * rx
-        let lit = dots(width: plot.width, height: plot.height, range: range)
-        guard !lit.isEmpty else { return }
-        for row in 0 ..< plot.height {
-            for column in 0 ..< plot.width {
-                var bits: UInt32 = 0
-                for dy in 0 ..< ry {
-                    for dx in 0 ..< rx where lit.contains((row * ry + dy) * w + column * rx + dx) {
-                        bits |= Self.bit(dx, dy, marker)
-                    }
-                }
-                guard bits != 0 else { continue }
-                screen[plot.x + column, plot.y + row] = Cell(Self.glyph(bits, marker), style: style)
-            }
+        let masks = cellMasks(width: plot.width, height: plot.height, range: range)
+        for (i, bits) in masks.enumerated() where bits != 0 {
+            screen[plot.x + i % plot.width, plot.y + i / plot.width] = Cell(Self.glyph(bits, marker), style: style)
         }
     }
 
-    private static func bit(_ dx: Int, _ dy: Int, _ marker: Marker) -> UInt32 {
+    private static func bit(_ dx: Int, _ dy: Int, _ marker: Marker) -> UInt8 {
         switch marker {
         case .braille: // dots 1-2-3-7 down the left column, 4-5-6-8 down the right (Unicode braille order)
             [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]][dx][dy]
@@ -258,9 +255,9 @@ public struct LineChart: Hashable, Sendable {
         }
     }
 
-    private static func glyph(_ bits: UInt32, _ marker: Marker) -> String {
+    private static func glyph(_ bits: UInt8, _ marker: Marker) -> String {
         switch marker {
-        case .braille: String(Character(Unicode.Scalar(0x2800 + bits)!))
+        case .braille: String(Character(Unicode.Scalar(0x2800 + UInt32(bits))!))
         case .halfBlock: bits == 1 ? "▀" : bits == 2 ? "▄" : "█"
         case .ascii: "*"
         }

@@ -15,9 +15,11 @@ public enum ExplorerView {
         var screen = Screen(width: state.width, height: state.height)
         let layout = ExplorerLayout(width: state.width, height: state.height, focus: state.focus)
         let glyphs: Glyphs = state.ascii ? .ascii : .unicode
-        drawScan(state, layout.scan, glyphs, &screen)
-        drawDetails(state, layout.details, glyphs, &screen)
-        drawLog(state, layout.log, glyphs, &screen)
+        if state.charts.open == nil { // the chart covers the panes: they are not drawn under it
+            drawScan(state, layout.scan, glyphs, &screen)
+            drawDetails(state, layout.details, glyphs, &screen)
+            drawLog(state, layout.log, glyphs, &screen)
+        }
         drawStatus(state, layout.status, glyphs, &screen)
         if state.charts.open != nil { ChartView.draw(state, glyphs, &screen) } // Views/ChartView.swift
         if let naming = state.naming { ChartView.drawNaming(naming, state, glyphs, &screen) }
