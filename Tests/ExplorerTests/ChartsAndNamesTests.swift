@@ -236,6 +236,8 @@ import TUI
         send(&s, .notified(hrmAddress, ch.valueHandle, [0x66, 0x08], indication: false, 5))
         let series = try #require(s.charts.values[SeriesKey(hrmAddress, ch.valueHandle)])
         #expect(series.samples.map(\.value) == [21.5] && series.unit == "°C")
+        #expect(s.log.last?.decoded == "21.50 °C", "the log and the export carry the unit")
+        #expect(LogExport.jsonl(s.log).contains("\"decoded\":\"21.50 °C\""))
         s.width = 120
         s.height = 40
         select(.characteristic(ch.valueHandle), in: &s)

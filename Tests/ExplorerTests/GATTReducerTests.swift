@@ -98,7 +98,7 @@ import TUI
         #expect(c.values[H.bodySensor] == [0x01])
         #expect(c.busy == nil)
         #expect(s.log == [LogEntry(time: 1234.5, address: hrmAddress, handle: H.bodySensor, uuid: BluetoothUUID(0x2A38),
-                                   kind: .read, value: [0x01], name: "Body Sensor Location")])
+                                   kind: .read, value: [0x01], name: "Body Sensor Location", decoded: "Chest")])
     }
 
     @Test func gattKeysNeedAReadyConnection() {

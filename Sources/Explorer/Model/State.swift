@@ -186,10 +186,12 @@ public struct LogEntry: Hashable, Sendable {
     public var value: [UInt8]
     /// What the explorer called the characteristic then (user name, or SIG name and user description).
     public var name: String?
+    /// The value in words then, in its Presentation Format (0x2904) when the characteristic had one.
+    public var decoded: String?
 
     /// An entry.
     public init(time: Timestamp, address: BluetoothAddress, handle: AttributeHandle, uuid: BluetoothUUID?,
-                kind: Kind, value: [UInt8], name: String? = nil) {
+                kind: Kind, value: [UInt8], name: String? = nil, decoded: String? = nil) {
         self.time = time
         self.address = address
         self.handle = handle
@@ -197,6 +199,7 @@ public struct LogEntry: Hashable, Sendable {
         self.kind = kind
         self.value = value
         self.name = name
+        self.decoded = decoded
     }
 }
 

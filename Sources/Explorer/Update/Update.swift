@@ -150,6 +150,7 @@ private func uuid(_ state: ExplorerState, _ address: BluetoothAddress, _ handle:
 private func appendLog(_ state: inout ExplorerState, _ entry: LogEntry) {
     var entry = entry
     entry.name = entry.name ?? state.label(of: entry.handle, on: entry.address)
+    entry.decoded = entry.decoded ?? state.connections[entry.address].flatMap { describeValue(entry.value, at: entry.handle, in: $0) }
     state.log.append(entry)
     if state.log.count > state.logCapacity { state.log.removeFirst(state.log.count - state.logCapacity) }
     // A scrolled (or paused) log keeps showing the same lines while new ones arrive below.

@@ -341,7 +341,7 @@ public enum ExplorerView {
         case .read: "R"
         case .write: "W"
         }
-        let decoded = e.uuid.flatMap { decodeValue($0, e.value) }.map { Sanitizer.inert($0) + "  " } ?? ""
+        let decoded = (e.decoded ?? e.uuid.flatMap { decodeValue($0, e.value) }).map { Sanitizer.inert($0) + "  " } ?? ""
         let text = "\(clockTime(e.time, utcOffset: state.utcOffset)) \(kind) \(TextWidth.fitted(who, to: 12)) "
             + "\(TextWidth.fitted(Sanitizer.inert(what), to: nameWidth)) \(decoded)\(e.value.map(hexDigits).joined(separator: " "))"
         return Span(text, style: e.kind == .write ? accent : nil)
