@@ -44,7 +44,7 @@ import Testing
     // MARK: Temperature Measurement (0x2A1C)
 
     @Test func temperatureMeasurementEveryFlagCombination() {
-        // FLOAT 0xFF00_0866 = 2150 × 10^-1... exponent 0xFE = -2: 0xFE000866 = 2150 × 10^-2 = 21.50.
+        // FLOAT 0xFE000866: mantissa 0x000866 = 2150, exponent 0xFE = -2, so 21.50.
         for flags in UInt8(0) ..< 8 {
             var bytes: [UInt8] = [flags, 0x66, 0x08, 0x00, 0xFE]
             var text = [flags & 1 == 0 ? "21.50 °C" : "21.50 °F"]

@@ -370,9 +370,10 @@ import TUI
 
         // The tree, the value line, the log and the export use it.
         send(&s, .notified(hrmAddress, H.measurement, [0x00, 72], indication: false, 10))
-        let text = ExplorerView.render(s).text
-        #expect(text.contains("Chest strap [N]") || text.contains("Chest strap"))
-        #expect(text.contains("││Chest strap · 2 bytes"))
+        let lines = ExplorerView.render(s).lines
+        #expect(lines.contains { $0.contains("▸ Chest strap ") && $0.contains("72 bpm  N 0x000C") }, "the tree row")
+        #expect(lines.contains { $0.contains("││Chest strap · 2 bytes") }, "the value line")
+        #expect(lines.contains { $0.contains(" N Pulse HRM ") && $0.contains("Chest strap") && $0.contains("72 bpm  00 48") })
         #expect(s.log.last?.name == "Chest strap")
         #expect(LogExport.jsonl(s.log).contains("\"name\":\"Chest strap\""))
         #expect(LogExport.csv(s.log).contains(",Chest strap,notification,"))

@@ -2,7 +2,16 @@ import TUI
 
 /// What a key does in the chart view.
 public enum ChartAction: String, CaseIterable, Hashable, Sendable {
-    case close, pause, window, nextFormat, previousFormat, help
+    /// Back to the panes.
+    case close
+    /// Freeze the window (or let it run again).
+    case pause
+    /// The next window length.
+    case window
+    /// The next / previous number format for the value.
+    case nextFormat, previousFormat
+    /// The help overlay.
+    case help
 }
 
 extension Keymap {

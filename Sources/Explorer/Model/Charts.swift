@@ -120,10 +120,12 @@ public struct RSSISeries: Hashable, Sendable {
     /// The newest second's mean.
     public var last: Double? { buckets.last.map { $0.sum / Double($0.count) } }
 
+    /// Same buckets.
     public static func == (a: RSSISeries, b: RSSISeries) -> Bool {
         a.buckets.count == b.buckets.count && zip(a.buckets, b.buckets).allSatisfy { $0 == $1 }
     }
 
+    /// Hashes the buckets.
     public func hash(into hasher: inout Hasher) {
         for b in buckets { hasher.combine(b.second); hasher.combine(b.sum); hasher.combine(b.count) }
     }

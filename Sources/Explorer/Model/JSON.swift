@@ -1,9 +1,14 @@
 /// A JSON value, parsed without Foundation: for the names file, which a user writes by hand (RFC 8259).
 public enum JSONValue: Hashable, Sendable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number, as written (so saving a file does not reformat it).
     case number(String)
+    /// A string, unescaped.
     case string(String)
+    /// An array.
     case array([JSONValue])
     /// Members in file order (a duplicate key keeps its last value, as most parsers do).
     case object([(key: String, value: JSONValue)])
@@ -41,6 +46,7 @@ public enum JSONValue: Hashable, Sendable {
         }
     }
 
+    /// Same value, members in the same order.
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): true
@@ -53,6 +59,7 @@ public enum JSONValue: Hashable, Sendable {
         }
     }
 
+    /// Hashes the compact text (equal values serialize alike).
     public func hash(into hasher: inout Hasher) { hasher.combine(serialized) }
 
     /// Parses `text`; the error says where and why.

@@ -9,7 +9,12 @@ import TUI
 public struct UserNames: Hashable, Sendable {
     /// What a name is for: the same UUID may name a service and a characteristic differently.
     public enum Kind: String, CaseIterable, Hashable, Sendable {
-        case service = "Service", characteristic = "Characteristic", descriptor = "Descriptor"
+        /// A service UUID (`uuid16bitServiceDefinitions`, `uuid128bitServiceDefinitions`).
+        case service = "Service"
+        /// A characteristic UUID.
+        case characteristic = "Characteristic"
+        /// A descriptor UUID.
+        case descriptor = "Descriptor"
     }
 
     /// One named UUID.
