@@ -236,6 +236,21 @@ struct BlexEndToEndTests {
         let output = read.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(output.hasPrefix("01"), "blex read prints the bytes first: \(output)")
         #expect(output.contains("Chest"), "and the decoded value: \(output)")
+
+        // A names file names the characteristic in --json, and the name picks it.
+        let names = FileManager.default.temporaryDirectory.appendingPathComponent("blex-e2e-names-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: names) }
+        try #"{"uuid16bitCharacteristicDefinitions": {"2A38": {"name": "Strap spot"}}}"#.write(to: names, atomically: true, encoding: .utf8)
+        let named = try await runProcess(blex, ["read", "--scenario", "demo", "--names", names.path, Self.pulse, "strap spot", "--json"],
+                                         timeout: .seconds(40))
+        #expect(named.status == 0, "blex read by name, stderr: \(named.stderr)")
+        let object = (try? JSONSerialization.jsonObject(with: Data(named.stdout.utf8))) as? [String: Any]
+        #expect(object?["name"] as? String == "Strap spot", "the user's name: \(named.stdout)")
+        #expect(object?["decoded"] as? String == "Chest", "the value: \(named.stdout)")
+        // A names file that does not parse stops blex with the reason.
+        try #"{"uuid16bitServiceDefinitions": {"18": {"name": "x"}}}"#.write(to: names, atomically: true, encoding: .utf8)
+        let bad = try await runProcess(blex, ["read", "--scenario", "demo", "--names", names.path, Self.pulse, "2A38"])
+        #expect(bad.status != 0 && bad.stderr.contains("\"18\" is not a 16-bit UUID in hex"), "stderr: \(bad.stderr)")
     }
 }
 
