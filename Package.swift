@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        // `swift package generate-documentation`: the DocC catalogs of BGAPI, BGAPICore and BGAPIEmulator.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
     ],
     targets: [
         // Pure, stdlib only: wire format, every v1 message, framing, error codes.
@@ -30,7 +32,7 @@ let package = Package(
             exclude: ["Messages/codegen"]
         ),
         // Moves bytes (serial port, pty, in-memory loopback) and finds dongles; knows no protocol.
-        .target(name: "BGAPITransport", dependencies: ["CBGAPITransport"]),
+        .target(name: "BGAPITransport", dependencies: ["BGAPICore", "CBGAPITransport"]),
         // The C calls Swift's Glibc module does not expose (posix_openpt and friends).
         .target(name: "CBGAPITransport"),
         // The public host library: pygatt's BGAPIBackend and BGAPIBLEDevice, on the sans-IO host in BGAPICore/Host.
@@ -46,7 +48,12 @@ let package = Package(
         // libncursesw and the macros Swift cannot import, as inline functions.
         .systemLibrary(name: "CNCursesw"),
         // The only module that touches curses: presents Screens, reads keys.
-        .target(name: "TUICurses", dependencies: ["TUI", "CNCursesw"]),
+        .target(name: "TUICurses", dependencies: ["TUI", "CNCursesw"],
+                linkerSettings: [
+                    // Debian's wide-character ncurses; macOS's system ncurses has wide characters under its plain name.
+                    .linkedLibrary("ncursesw", .when(platforms: [.linux])),
+                    .linkedLibrary("ncurses", .when(platforms: [.macOS])),
+                ]),
         // `blex`: the explorer and its script-friendly subcommands.
         .executableTarget(
             name: "blex",
@@ -69,7 +76,7 @@ let package = Package(
         // Test doubles shipped as a product: frame-decoder verifier, captured vectors.
         .target(
             name: "BGAPITestSupport",
-            dependencies: ["BGAPICore"]
+            dependencies: ["BGAPICore", "BGAPITransport"]
         ),
         .testTarget(
             name: "BGAPICoreTests",
@@ -85,7 +92,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BGAPITests",
-            dependencies: ["BGAPI", "BGAPICore", "BGAPITransport", "BGAPIEmulator"]
+            dependencies: ["BGAPI", "BGAPICore", "BGAPITransport", "BGAPIEmulator", "BGAPITestSupport"]
         ),
         .testTarget(
             name: "BGAPIEmulatorTests",

@@ -41,6 +41,14 @@ let package = Package(
             path: "Tools/NotifyBench"
         ),
         .executableTarget(
+            name: "scan-memory",
+            dependencies: [
+                .product(name: "BGAPI", package: "blex"),
+                .product(name: "BGAPIEmulator", package: "blex"),
+            ],
+            path: "Tools/ScanMemory"
+        ),
+        .executableTarget(
             name: "write-mixed-stream",
             dependencies: [.product(name: "BGAPITestSupport", package: "blex")],
             path: "Tools/WriteMixedStream"

@@ -20,9 +20,28 @@ fi
 BLEX_INTEROP_PYTHON="$(bash Tests/Interop/setup.sh | tail -n 1)"
 export BLEX_INTEROP_PYTHON
 
+# Generated code must match its generators (messages from messages.api, SIG names from data/).
+python3 Sources/BGAPICore/Messages/codegen/generate.py --check
+python3 Sources/BluetoothNumbers/codegen/generate.py --check
+# The macOS branches cannot be compiled here; check that platform-only calls sit in their own branches.
+python3 scripts/check-platform-branches.py
+
 swift build --build-tests
 swift test --skip-build
 
+# Completions and man pages generate from the command definitions.
+extras="$(mktemp -d)"
+bash scripts/generate-extras.sh "$extras" debug >/dev/null
+for f in completions/blex.bash completions/blex.zsh completions/blex.fish completions/bled112-emulator.bash \
+         man/man1/blex.1 man/man1/bled112-emulator.1; do
+    [ -s "$extras/$f" ] || { echo "missing $f"; exit 1; }
+done
+grep -q "Exit status" "$extras/man/man1/blex.1"
+rm -rf "$extras"
+
+# The DocC catalogs must build with no warning (a broken symbol link fails CI).
+swift package generate-documentation --target BGAPI --target BGAPICore --target BGAPIEmulator --warnings-as-errors
+
 # The host library under ThreadSanitizer: its queues, locks and callbacks, against the emulator on a pty.
 swift build --build-tests --sanitize=thread --scratch-path .build-tsan
-swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter "BGAPITests|HostStateMachineTests"
+swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter "BGAPITests|HostStateMachineTests|HostLinkLifecycleTests|HostProcedureTests|HostCancellationTests"

@@ -103,11 +103,11 @@ shoot scan
 
 # 2. gatt: connect to Pulse HRM (filter to it, select it, Enter), clear the filter so the list is whole
 #    again, subscribe to the heart rate, read the body sensor location and leave it selected.
-text "/"; wait_for "the filter prompt" "Name, address or maker"
+text "/"; wait_for "the filter prompt" "Name, address, maker or"
 text "Pulse"; keys Enter; wait_for "the filtered list" "/Pulse"
 text "g"; wait_for "Pulse HRM's advertisement" "Advertisement · Pulse HRM"
 keys Enter; wait_for "the GATT tree" "Heart Rate Control Point"
-text "/"; wait_for "the filter prompt" "Name, address or maker"
+text "/"; wait_for "the filter prompt" "Name, address, maker or"
 keys Escape; sleep 0.3
 keys Tab
 select_row 3 "Heart Rate Measurement"; text "n"; wait_for "the subscription" "Heart Rate Measurement [N]"
@@ -136,6 +136,14 @@ text "z"; wait_for "the one-minute window" "· last 1m"
 sleep 20 # half a minute of heart rate and RSSI
 shoot chart
 keys Escape; sleep 0.3
+keys Tab; sleep 0.2 # back to the log pane
+
+# 6. traffic: (in the log pane) the BGAPI traffic pane, scan responses hidden, the cursor on an attribute-value event.
+text "t"; wait_for "the traffic pane" "BGAPI traffic"
+text "S"; wait_for "the filter" "no scan rsp"
+sleep 2
+text "kkk"; wait_for "the held view" "scrolled"
+shoot traffic
 
 text "q"; wait_for "the quit question" "Quit?"
 text "y"

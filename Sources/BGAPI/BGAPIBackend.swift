@@ -2,18 +2,16 @@ import BGAPICore
 import BGAPITransport
 import Dispatch
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Where a backend finds its dongle.
 public enum BGAPIPort: Sendable {
     /// A device path: `/dev/ttyACM0`, `/dev/cu.usbmodem1411`, or an emulator's pty or `--link`.
     case path(String)
-    /// The first BLED112 found by USB VID 0x2458 / PID 0x0001 (sysfs on Linux, `/dev/cu.usbmodem*` on macOS).
+    /// The first BLED112 found by USB VID 0x2458 / PID 0x0001 (sysfs on Linux). On macOS a `cu.usbmodem*` port
+    /// cannot be confirmed to be one, so it is named in the error instead of being reset: pass its path.
     case autoDiscover
+    /// Auto-discovery with a discovery of the caller's (fake roots, or another strategy, in tests).
+    case discover(PortDiscovery)
     /// A transport made by the caller, e.g. an in-process virtual dongle; called again to reopen after a reset.
     case custom(name: String, open: @Sendable () throws(TransportError) -> any ByteTransport)
 }
@@ -22,10 +20,18 @@ public enum BGAPIPort: Sendable {
 public enum BGAPIBackendEvent: Sendable {
     /// An advertising or scan-response packet (while scanning).
     case advertisement(AdvertisementReport)
+    /// A link came up (a connect, a reconnect, or a link the dongle already had).
+    case connected(address: BluetoothAddress, connection: ConnectionHandle)
     /// A notification or indication from a connected device.
     case notification(address: BluetoothAddress, handle: AttributeHandle, value: [UInt8], isIndication: Bool)
-    /// A link went down; `reason` is the code the dongle gave (0x0208 supervision timeout, 0x0213 remote, …).
-    case disconnected(address: BluetoothAddress, connection: ConnectionHandle, reason: BGAPIErrorCode)
+    /// A link went down, with why: the dongle's reason code, a dongle reset, the port closing, a stop.
+    case disconnected(address: BluetoothAddress, connection: ConnectionHandle, reason: LinkLoss)
+    /// The dongle reset underneath the backend: every call and link ended; the backend is usable again.
+    case dongleReset
+    /// An auto-reconnect brought the link back and re-enabled its subscriptions.
+    case reconnected(address: BluetoothAddress)
+    /// An auto-reconnect gave up.
+    case reconnectFailed(address: BluetoothAddress, error: BGAPIError)
     /// The peer asks for a passkey: answer with ``BGAPIDevice/enterPasskey(_:)``.
     case passkeyRequested(address: BluetoothAddress)
     /// Show this passkey to the user, who types it on the peer.
@@ -40,8 +46,14 @@ public enum BGAPIBackendEvent: Sendable {
     case portClosed(String)
     /// Every message in either direction, when ``BGAPIBackend/tracesTraffic`` is on.
     case traffic(BGAPITrafficRecord)
-    /// Any other event (system_boot, connection updates, …).
+    /// Any other event (system_boot, connection updates, stray values, …).
     case other(BGAPIEvent)
+}
+
+/// A call's absolute deadline and the timeout it came from (for the error), shared by all of its steps.
+struct CallBudget: Sendable {
+    let deadline: Duration
+    let timeout: Duration
 }
 
 /// One message on the wire, for a traffic view.
@@ -57,9 +69,10 @@ public struct BGAPITrafficRecord: Sendable {
 /// A BLED112 on a serial port: pygatt's `BGAPIBackend` with real deadlines, typed errors and no lost events.
 ///
 /// Blocking calls may be made from any thread except inside the backend itself, including from event and
-/// notification callbacks, which run on the queue given at init and never while the backend holds a lock.
+/// notification callbacks, which run on the queue given at init and never on the backend's own queue.
 public final class BGAPIBackend: @unchecked Sendable {
-    // @unchecked: every `var` below is touched only on `queue` (checked with dispatchPrecondition in `onQueue`).
+    // @unchecked: every `var` below is touched only on `queue` (checked with dispatchPrecondition in `sync`
+    // and in every entry point that runs there); settings shared with callers live in a Mutex.
     let queue = DispatchQueue(label: "blex.bgapi.backend")
     /// Where events and notification callbacks run (serial, targeting the caller's queue).
     public let callbackQueue: DispatchQueue
@@ -67,31 +80,56 @@ public final class BGAPIBackend: @unchecked Sendable {
     public let port: BGAPIPort
     /// Inter-byte timeout of the framer: a partial packet older than this is dropped as torn.
     public let interByteTimeout: Duration
+    /// The clock and timers the backend runs on.
+    public let scheduler: any HostScheduler
+
+    private struct Settings: Sendable {
+        var commandTimeout: Duration = .seconds(5)
+        var traceTraffic = false
+    }
+    private let settings = Mutex(Settings())
+
     /// Default deadline for a plain command (pygatt's 1 s was too short on some machines; issue #274).
-    public var commandTimeout: Duration = .seconds(5)
+    public var commandTimeout: Duration {
+        get { settings.withLock { $0.commandTimeout } }
+        set { settings.withLock { $0.commandTimeout = newValue } }
+    }
     /// Whether ``BGAPIBackendEvent/traffic(_:)`` events are emitted for every message.
     public var tracesTraffic: Bool {
-        get { queue.sync { traceTraffic } }
-        set { queue.sync { traceTraffic = newValue } }
+        get { settings.withLock { $0.traceTraffic } }
+        set { settings.withLock { $0.traceTraffic = newValue } }
     }
 
-    private let origin = DispatchTime.now()
     private var host = BGAPIHost()
     private var decoder: BGAPIFrameDecoder
     private var transport: (any ByteTransport)?
-    private var timer: DispatchSourceTimer?
+    private var timer: (any ScheduledTimer)?
+    private var timerDeadline: Duration?
     private var nextID: UInt64 = 0
-    private var waiters: [HostRequestID: Waiter<HostResult>] = [:]
-    private var eventWaiters: [(predicate: @Sendable (BGAPIEvent) -> Bool, waiter: Waiter<BGAPIEvent>)] = []
+    typealias Completion = @Sendable (Result<HostResult, BGAPIError>) -> Void
+    private var waiters: [HostRequestID: Completion] = [:]
+    private var rawCalls: Set<HostRequestID> = []
+    private var finished: [(Completion, Result<HostResult, BGAPIError>)] = []
+    private var eventStreams: [UInt64: AsyncStream<BGAPIBackendEvent>.Continuation] = [:]
+    private var nextStream: UInt64 = 0
     private var eventHandler: (@Sendable (BGAPIBackendEvent) -> Void)?
-    private var traceTraffic = false
-    var devices: [ConnectionHandle: BGAPIDevice] = [:]
+    /// Events since the last raw command's response, for ``expect(timeout:matching:)`` (pygatt's queue).
+    private var rawEvents: [BGAPIEvent] = []
+    private static let rawEventLimit = 256
+    private var expectations: [ObjectIdentifier: Mailbox<BGAPIEvent>] = [:]
+    private var scanMailboxes: [ObjectIdentifier: Mailbox<AdvertisementReport>] = [:]
+    private var scanStreams: [ObjectIdentifier: (sink: @Sendable (AdvertisementReport) -> Void,
+                                                 end: @Sendable (BGAPIError) -> Void)] = [:]
     var scanSink: (@Sendable (AdvertisementReport) -> Void)?
-    var bondSinks: [BondSink] = []
+    /// Every peripheral connected, by address: the same object across reconnects (at most
+    /// ``peripheralLimit``; the longest-disconnected are forgotten first).
+    private var peripherals: [BluetoothAddress: BGAPIDevice] = [:]
+    private var peripheralOrder: [BluetoothAddress] = []   // least recently up first
+    /// How many peripherals the backend remembers for reconnects.
+    public static let peripheralLimit = 256
+    /// The device bound to each link that is up.
+    private var linked: [LinkID: BGAPIDevice] = [:]
     private(set) var running = false
-    /// The dongle's address, once ``macAddress()`` has asked.
-    public var address: BluetoothAddress? { queue.sync { storedAddress } }
-    func remember(address: BluetoothAddress) { queue.sync { storedAddress = address } }
     private var storedAddress: BluetoothAddress?
 
     /// A backend on `serialPort`, or the first BLED112 found when `nil` (pygatt's `serial_port=None`).
@@ -101,10 +139,13 @@ public final class BGAPIBackend: @unchecked Sendable {
                   callbackQueue: callbackQueue)
     }
 
-    /// A backend on any ``BGAPIPort``; events and callbacks run on `callbackQueue` (a private serial queue if nil).
-    public init(port: BGAPIPort, interByteTimeout: Duration = .milliseconds(100), callbackQueue: DispatchQueue? = nil) {
+    /// A backend on any ``BGAPIPort``; events and callbacks run on `callbackQueue` (a private serial queue if
+    /// nil); deadlines run on `scheduler` (the real clock unless a test passes a manual one).
+    public init(port: BGAPIPort, interByteTimeout: Duration = .milliseconds(100), callbackQueue: DispatchQueue? = nil,
+                scheduler: any HostScheduler = DispatchScheduler()) {
         self.port = port
         self.interByteTimeout = interByteTimeout
+        self.scheduler = scheduler
         self.callbackQueue = DispatchQueue(label: "blex.bgapi.callbacks", target: callbackQueue)
         var config = BGAPIFrameDecoder.Configuration(direction: .deviceToHost)
         config.interByteTimeout = interByteTimeout
@@ -119,7 +160,7 @@ public final class BGAPIBackend: @unchecked Sendable {
 
     /// Receives every ``BGAPIBackendEvent`` on ``callbackQueue``; `nil` stops delivery.
     public func setEventHandler(_ handler: (@Sendable (BGAPIBackendEvent) -> Void)?) {
-        queue.sync { eventHandler = handler }
+        sync { eventHandler = handler }
     }
 
     // MARK: - Start and stop
@@ -129,54 +170,70 @@ public final class BGAPIBackend: @unchecked Sendable {
     public func start(reset: Bool = true, delayAfterReset: Duration = .seconds(1),
                       reopenTimeout: Duration = .seconds(10)) throws(BGAPIError) {
         dispatchPrecondition(condition: .notOnQueue(queue))
-        if queue.sync(execute: { running }) { stop() }
+        if sync({ running }) { stop() }
         if reset {
             let first = try openTransport()
             if let bytes = try? SystemResetCommand(bootInDFU: false).encodedBytes() {
                 do { try first.write(bytes) } catch { first.close(); throw .portClosed("\(error)") }
             }
             first.close()
-            sleep(for: delayAfterReset)
+            scheduler.sleep(for: delayAfterReset)
             try attach(try reopen(within: reopenTimeout))
         } else {
             try attach(try openTransport())
         }
-        do throws(BGAPIError) {
-            try perform(.checkedCommand(.gapSetMode(.init(discover: .nonDiscoverable, connect: .nonConnectable))),
-                        timeout: commandTimeout)
-            try perform(.checkedCommand(.smSetBondableMode(.init(bondable: false))), timeout: commandTimeout)
-            // Nothing to end is the usual answer (0x0181); anything else is a real failure.
-            let end = try perform(.command(.gapEndProcedure(.init())), timeout: commandTimeout)
-            if case let .response(r?) = end, let code = BGAPIHost.result(of: r), !code.isSuccess, code != .wrongState {
-                throw BGAPIError(code: code)
+        // A UART module announces its boot (system_boot) while this runs; that resets the host and fails the
+        // step in flight, so the sequence is tried again once.
+        for attempt in 1 ... 2 {
+            do throws(BGAPIError) {
+                try perform(.checkedCommand(.gapSetMode(.init(discover: .nonDiscoverable, connect: .nonConnectable))),
+                            timeout: commandTimeout)
+                try perform(.checkedCommand(.smSetBondableMode(.init(bondable: false))), timeout: commandTimeout)
+                try perform(.stopScan, timeout: commandTimeout)
+                return
+            } catch .dongleReset where attempt == 1 {
+                continue
+            } catch {
+                stop()
+                throw error
             }
-        } catch {
-            stop()
-            throw error
         }
     }
 
     /// Disconnects every device, closes the port and fails whatever is still pending with `.notRunning`.
     public func stop() {
         dispatchPrecondition(condition: .notOnQueue(queue))
-        let connected = queue.sync { Array(devices.values) }
+        let connected = sync { Array(linked.values) }
         for device in connected { try? device.disconnect(timeout: .seconds(2)) }
-        queue.sync { shutDown(.notRunning, event: nil) }
+        sync { shutDown(.notRunning, loss: .stopped, event: nil) }
     }
 
     /// Whether the port is open and the backend answers calls.
-    public var isRunning: Bool { queue.sync { running } }
+    public var isRunning: Bool { sync { running } }
+
+    /// The dongle's address, once ``macAddress()`` has asked.
+    public var address: BluetoothAddress? { sync { storedAddress } }
+    func remember(address: BluetoothAddress) { sync { storedAddress = address } }
 
     private func resolvePath() throws(BGAPIError) -> String? {
         switch port {
         case let .path(p): return p
         case .custom: return nil
-        case .autoDiscover:
-            guard let found = PortDiscovery().bled112Ports().first else {
-                throw .noDongle("no BLED112 found (USB 2458:0001): plug one in, or pass the port path")
-            }
-            return found
+        case .autoDiscover: return try Self.discovered(by: PortDiscovery())
+        case let .discover(discovery): return try Self.discovered(by: discovery)
         }
+    }
+
+    /// The first confirmed BLED112; unconfirmed candidates are named, never opened (a reset would go to
+    /// whatever USB modem they are).
+    static func discovered(by discovery: PortDiscovery) throws(BGAPIError) -> String {
+        let candidates = discovery.candidates()
+        if let confirmed = candidates.first(where: \.isConfirmed) { return confirmed.path }
+        if !candidates.isEmpty {
+            throw .noDongle("cannot tell whether \(candidates.map(\.path).joined(separator: ", ")) is a BLED112 (no USB ids "
+                            + "on this system): pass the port path, e.g. --port \(candidates[0].path)")
+        }
+        throw .noDongle("no BLED112 found (USB 2458:0001): plug one in, or pass the port path")
     }
 
     private func openTransport() throws(BGAPIError) -> any ByteTransport {
@@ -193,40 +250,85 @@ public final class BGAPIBackend: @unchecked Sendable {
         while true {
             do { return try openTransport() } catch {
                 if now() >= deadline { throw error }
-                sleep(for: .milliseconds(100))
+                scheduler.sleep(for: .milliseconds(100))
             }
         }
     }
 
     private func attach(_ transport: any ByteTransport) throws(BGAPIError) {
-        queue.sync {
+        sync {
             self.transport = transport
             host = BGAPIHost()
             decoder = BGAPIFrameDecoder(configuration: decoder.configuration)
+            rawEvents = []
             running = true
-            transport.start(on: queue) { [weak self] event in self?.handle(event) }
+            transport.start(on: queue) { [weak self] event in self?.turn { self?.handle(event) } }
         }
     }
 
     // MARK: - Calls
 
-    /// Runs one host operation and blocks until it completes or its deadline passes.
+    /// Runs one host operation and blocks until it completes or the budget's deadline (backend time) passes.
     @discardableResult
-    func perform(_ operation: HostOperation, timeout: Duration) throws(BGAPIError) -> HostResult {
+    func perform(_ operation: HostOperation, within budget: CallBudget) throws(BGAPIError) -> HostResult {
+        let deadline = budget.deadline
         dispatchPrecondition(condition: .notOnQueue(queue))
         let waiter = Waiter<HostResult>()
-        let name = operation.command.payload.map { type(of: $0).descriptor.name } ?? "command"
-        queue.async { [self] in
-            guard running else { waiter.finish(.failure(.notRunning)); return }
-            nextID += 1
-            let id = HostRequestID(rawValue: nextID)
-            waiters[id] = waiter
-            apply(host.submit(operation, id: id, timeout: timeout, at: now()))
-        }
-        return try waiter.wait(backstop: timeout + .seconds(2), operation: name).get()
+        submit(operation, within: budget) { waiter.finish($0) }
+        return try waiter.wait(backstop: max(.zero, deadline - now()) + .seconds(2), operation: operation.name).get()
     }
 
+    /// Submits one host operation from any thread; `completion` runs once, on the backend queue at the end of
+    /// the turn that finished it. `registered` hears the call's id (to cancel it) before anything is sent.
+    func submit(_ operation: HostOperation, within budget: CallBudget,
+                registered: (@Sendable (HostRequestID) -> Void)? = nil, completion: @escaping Completion) {
+        let raw: Bool
+        if case .command = operation { raw = true } else { raw = false }
+        queue.async { [self] in
+            turn {
+                guard running else { completion(.failure(.notRunning)); return }
+                nextID += 1
+                let id = HostRequestID(rawValue: nextID)
+                waiters[id] = completion
+                if raw { rawCalls.insert(id) }
+                registered?(id)
+                apply(host.submit(operation, id: id, deadline: budget.deadline, timeout: budget.timeout, at: now()))
+            }
+        }
+    }
+
+    /// Cancels a call submitted with ``submit(_:within:registered:completion:)``; it completes with `.cancelled`.
+    func cancel(_ id: HostRequestID) {
+        queue.async { [self] in turn { apply(host.cancel(id, at: now())) } }
+    }
+
+    /// A new stream of every backend event, in wire order, from now until the consumer goes away (across
+    /// stops and starts; bounded: the newest 4,096 are kept if the consumer falls behind).
+    func makeEventStream() -> AsyncStream<BGAPIBackendEvent> {
+        let (stream, continuation) = AsyncStream<BGAPIBackendEvent>.makeStream(bufferingPolicy: .bufferingNewest(4096))
+        let key = sync { () -> UInt64 in
+            nextStream += 1
+            eventStreams[nextStream] = continuation
+            return nextStream
+        }
+        let queue = self.queue
+        continuation.onTermination = { [weak self] _ in
+            queue.async { [weak self] in self?.eventStreams[key] = nil }
+        }
+        return stream
+    }
+
+    /// Runs one host operation with its own `timeout` from now.
+    @discardableResult
+    func perform(_ operation: HostOperation, timeout: Duration) throws(BGAPIError) -> HostResult {
+        try perform(operation, within: budget(timeout))
+    }
+
+    /// One absolute deadline for a call made of several steps, from `timeout` starting now.
+    func budget(_ timeout: Duration) -> CallBudget { CallBudget(deadline: now() + timeout, timeout: timeout) }
+
     /// Sends any command and returns its response, whatever its result code (pygatt's `send_command` + `expect`).
+    /// Commands that have no response (`system_reset`, `dfu_reset`, `system_delay_reset`) return `nil` once sent.
     public func sendCommand(_ command: BGAPICommand, timeout: Duration? = nil) throws(BGAPIError) -> BGAPIResponse? {
         guard case let .response(r) = try perform(.command(command), timeout: timeout ?? commandTimeout) else {
             throw .unexpected("no response")
@@ -242,23 +344,43 @@ public final class BGAPIBackend: @unchecked Sendable {
         let decoded: BGAPICommand
         do { decoded = try BGAPICommand(decoding: packet) } catch { throw .invalidArgument("\(error)") }
         let response = try sendCommand(decoded, timeout: timeout)
+        if Command.Response.self == NoResponse.self, response == nil, let none = NoResponse() as? Command.Response {
+            return none
+        }
         guard let typed = response?.payload as? Command.Response else {
             throw .unexpected("\(String(describing: response)) is not \(Command.Response.self)")
         }
         return typed
     }
 
-    /// Waits for the next event `matching` (pygatt's `expect_any`), arriving after this call begins.
+    /// Waits for the next event `matching` (pygatt's `expect_any`): events that followed the last raw
+    /// command's response count, however the bytes were chunked, so `send` then `expect` never misses one.
+    /// `matching` runs on the calling thread, never on the backend's queue.
     public func expect(timeout: Duration, matching: @escaping @Sendable (BGAPIEvent) -> Bool) throws(BGAPIError) -> BGAPIEvent {
         dispatchPrecondition(condition: .notOnQueue(queue))
-        let waiter = Waiter<BGAPIEvent>()
-        queue.sync {
-            guard running else { waiter.finish(.failure(.notRunning)); return }
-            eventWaiters.append((matching, waiter))
+        let mailbox = Mailbox<BGAPIEvent>(capacity: 4096)
+        let key = ObjectIdentifier(mailbox)
+        // Events already seen since the last raw response are offered first, then new ones as they come.
+        let alive = sync { () -> Bool in
+            guard running else { return false }
+            for e in rawEvents { mailbox.put(e) }
+            expectations[key] = mailbox
+            return true
         }
-        let result = waiter.wait(backstop: timeout, operation: "expect")
-        queue.sync { eventWaiters.removeAll { $0.waiter === waiter } }
-        return try result.get()
+        guard alive else { throw .notRunning }
+        defer { sync { expectations[key] = nil } }
+        let deadline = now() + timeout
+        while true {
+            switch mailbox.take(within: deadline - now()) {
+            case let .failure(error): throw error
+            case .success(nil): throw .timeout(operation: "expect", after: timeout)
+            case let .success(event?):
+                if matching(event) {
+                    sync { if let i = rawEvents.firstIndex(of: event) { rawEvents.remove(at: i) } }
+                    return event
+                }
+            }
+        }
     }
 
     /// Waits for the next event of a type (pygatt's `expect`), e.g. `expect(SystemBootEvent.self, timeout: .seconds(2))`.
@@ -270,12 +392,26 @@ public final class BGAPIBackend: @unchecked Sendable {
 
     // MARK: - The backend queue
 
-    func now() -> Duration {
-        .nanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - origin.uptimeNanoseconds))
+    /// Backend time (the scheduler's clock).
+    func now() -> Duration { scheduler.now }
+
+    /// Runs `body` on the backend queue from a caller's thread; re-entry from the queue itself is a bug.
+    func sync<T>(_ body: () throws -> T) rethrows -> T {
+        dispatchPrecondition(condition: .notOnQueue(queue))
+        return try queue.sync(execute: body)
+    }
+
+    /// One turn of the backend queue: callers waiting for what it finished wake only after the whole turn
+    /// (a whole read burst), so a link that came up and went down in one burst is already down when they look.
+    private func turn(_ body: () -> Void) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        body()
+        let done = finished
+        finished = []
+        for (completion, result) in done { completion(result) }
     }
 
     private func handle(_ event: TransportEvent) {
-        dispatchPrecondition(condition: .onQueue(queue))
         switch event {
         case let .received(bytes):
             let time = now()
@@ -293,7 +429,7 @@ public final class BGAPIBackend: @unchecked Sendable {
         case let .closed(error):
             guard running else { return }
             let why = error.map { "\($0)" } ?? "closed"
-            shutDown(.portClosed(why), event: .portClosed(why))
+            shutDown(.portClosed(why), loss: .portClosed(why), event: .portClosed(why))
         }
     }
 
@@ -312,7 +448,13 @@ public final class BGAPIBackend: @unchecked Sendable {
         case let .failure(error):
             emit(.malformed("\(error)"))
         case let .success(message):
-            if traceTraffic { emit(.traffic(BGAPITrafficRecord(isOutgoing: false, message: message, time: time))) }
+            guard running else { return }
+            if tracesTraffic { emit(.traffic(BGAPITrafficRecord(isOutgoing: false, message: message, time: time))) }
+            if case let .event(e) = message {
+                rawEvents.append(e)
+                if rawEvents.count > Self.rawEventLimit { rawEvents.removeFirst(rawEvents.count - Self.rawEventLimit) }
+                for box in expectations.values { box.put(e) }
+            }
             apply(host.receive(message, at: time))
         }
     }
@@ -322,16 +464,45 @@ public final class BGAPIBackend: @unchecked Sendable {
         for action in actions {
             switch action {
             case let .write(bytes):
-                if traceTraffic, let packet = try? BGAPIPacket(bytes: bytes),
+                if tracesTraffic, let packet = try? BGAPIPacket(bytes: bytes),
                    let m = try? BGAPIMessage(decoding: packet, direction: .hostToDevice) {
                     emit(.traffic(BGAPITrafficRecord(isOutgoing: true, message: m, time: now())))
                 }
                 do { try transport?.write(bytes) } catch {
-                    shutDown(.portClosed("\(error)"), event: .portClosed("\(error)"))
+                    shutDown(.portClosed("\(error)"), loss: .portClosed("\(error)"), event: .portClosed("\(error)"))
                     return
                 }
             case let .complete(id, result):
-                waiters.removeValue(forKey: id)?.finish(result)
+                // A raw command's answer starts a new exchange: `expect` looks at what follows it.
+                if rawCalls.remove(id) != nil { rawEvents = [] }
+                if let completion = waiters.removeValue(forKey: id) { finished.append((completion, result)) }
+            case let .linkUp(info):
+                let device = peripherals[info.address] ?? BGAPIDevice(backend: self, address: info.address,
+                                                                       addressType: info.addressType)
+                peripherals[info.address] = device
+                peripheralOrder.removeAll { $0 == info.address }
+                peripheralOrder.append(info.address)
+                if peripheralOrder.count > Self.peripheralLimit,
+                   let stale = peripheralOrder.first(where: { peripherals[$0]?.isConnected == false }) {
+                    peripherals[stale] = nil
+                    peripheralOrder.removeAll { $0 == stale }
+                }
+                device.bind(info)
+                linked[info.id] = device
+                emit(.connected(address: info.address, connection: info.connection))
+            case let .linkUpdated(info):
+                linked[info.id]?.update(from: info.status)
+            case let .linkDown(info, loss):
+                guard let device = linked.removeValue(forKey: info.id) else { break }
+                let reconnect = device.markDown(link: info.id, loss: loss, on: callbackQueue)
+                emit(.disconnected(address: info.address, connection: info.connection, reason: loss))
+                if let reconnect { startReconnecting(device, policy: reconnect) }
+            case let .notification(info, handle, value, isIndication):
+                linked[info.id]?.deliver(handle: handle, value: value, on: callbackQueue)
+                emit(.notification(address: info.address, handle: handle, value: value, isIndication: isIndication))
+            case .dongleReset:
+                scanSink = nil
+                emit(.dongleReset)
             case let .event(event):
                 route(event)
             case let .unmatchedResponse(response):
@@ -341,43 +512,25 @@ public final class BGAPIBackend: @unchecked Sendable {
         rearm()
     }
 
+    private func device(on handle: ConnectionHandle) -> BGAPIDevice? {
+        host.activeLinks.first { $0.connection == handle }.flatMap { linked[$0.id] }
+    }
+
     private func route(_ event: BGAPIEvent) {
-        for entry in eventWaiters where entry.predicate(event) { entry.waiter.finish(.success(event)) }
         switch event {
         case let .gapScanResponse(e):
             let report = AdvertisementReport(address: e.sender, addressType: e.addressType, packetType: e.packetType,
                                              rssi: e.rssi, bond: e.bond, data: AdvertisingData(bytes: e.data))
-            scanSink?(report)
+            for box in scanMailboxes.values { box.put(report) }
+            for stream in scanStreams.values { stream.sink(report) }
+            if let sink = scanSink { callbackQueue.async { sink(report) } }
             emit(.advertisement(report))
-        case let .attClientAttributeValue(e):
-            guard let device = devices[e.connection] else {
-                emit(.other(event)) // a link we do not know (just closed): reported, never fatal
-                return
-            }
-            let isIndication = e.type != .notify
-            device.deliver(handle: e.attHandle, value: e.value, on: callbackQueue)
-            emit(.notification(address: device.address, handle: e.attHandle, value: e.value, isIndication: isIndication))
-        case let .connectionStatus(e):
-            devices[e.connection]?.update(from: e)
-            emit(.other(event))
-        case let .connectionDisconnected(e):
-            if let device = devices.removeValue(forKey: e.connection) {
-                device.markDisconnected(reason: e.reason, on: callbackQueue)
-                emit(.disconnected(address: device.address, connection: e.connection, reason: e.reason))
-            } else {
-                emit(.other(event))
-            }
         case let .smPasskeyRequest(e):
-            guard let device = devices[e.handle] else { emit(.other(event)); return }
-            if let passkey = device.pendingPasskey {
-                apply(host.submit(.checkedCommand(.smPasskeyEntry(.init(handle: e.handle, passkey: passkey))),
-                                  id: nil, timeout: commandTimeout, at: now()))
-            }
+            guard let device = device(on: e.handle) else { emit(.other(event)); return }
             emit(.passkeyRequested(address: device.address))
         case let .smPasskeyDisplay(e):
-            emit(.passkeyDisplayed(address: devices[e.handle]?.address ?? BluetoothAddress(rawValue: 0), passkey: e.passkey))
+            emit(.passkeyDisplayed(address: device(on: e.handle)?.address ?? BluetoothAddress(rawValue: 0), passkey: e.passkey))
         case let .smBondStatus(e):
-            for sink in bondSinks { sink.receive(e.bond) }
             emit(.bonded(e.bond))
         default:
             emit(.other(event))
@@ -385,11 +538,12 @@ public final class BGAPIBackend: @unchecked Sendable {
     }
 
     private func emit(_ event: BGAPIBackendEvent) {
+        for stream in eventStreams.values { stream.yield(event) }
         guard let handler = eventHandler else { return }
         callbackQueue.async { handler(event) }
     }
 
-    private func shutDown(_ error: BGAPIError, event: BGAPIBackendEvent?) {
+    private func shutDown(_ error: BGAPIError, loss: LinkLoss, event: BGAPIBackendEvent?) {
         dispatchPrecondition(condition: .onQueue(queue))
         let wasRunning = running
         running = false
@@ -397,35 +551,34 @@ public final class BGAPIBackend: @unchecked Sendable {
         transport = nil
         timer?.cancel()
         timer = nil
-        for (_, waiter) in waiters { waiter.finish(.failure(error)) }
+        timerDeadline = nil
+        apply(host.failAll(error, loss: loss))
+        for (_, completion) in waiters { finished.append((completion, .failure(error))) }
         waiters = [:]
-        _ = host.failAll(error)
-        for entry in eventWaiters { entry.waiter.finish(.failure(error)) }
-        eventWaiters = []
+        rawCalls = []
+        for box in expectations.values { box.close(error) }
+        for box in scanMailboxes.values { box.close(error) }
+        for stream in scanStreams.values { stream.end(error) }
+        scanStreams = [:]
         scanSink = nil
-        let reason: BGAPIErrorCode = .connectionTerminatedByLocalHost
-        for (handle, device) in devices {
-            device.markDisconnected(reason: reason, on: callbackQueue)
-            if wasRunning, event != nil { emit(.disconnected(address: device.address, connection: handle, reason: reason)) }
-        }
-        devices = [:]
         if wasRunning, let event { emit(event) }
     }
 
     private func rearm() {
         let deadline = [host.nextDeadline, decoder.expiryDeadline].compactMap { $0 }.min()
-        guard running, let deadline else { timer?.cancel(); timer = nil; return }
-        if timer == nil {
-            let t = DispatchSource.makeTimerSource(queue: queue)
-            t.setEventHandler { [weak self] in self?.fire() }
-            t.resume()
-            timer = t
-        }
-        let delay = max(.zero, deadline - now())
-        timer?.schedule(deadline: .now() + .nanoseconds(Int(clamping: delay.nanoseconds)), leeway: .milliseconds(1))
+        guard running, let deadline else { timer?.cancel(); timer = nil; timerDeadline = nil; return }
+        if timerDeadline == deadline, timer != nil { return }
+        timer?.cancel()
+        timerDeadline = deadline
+        timer = scheduler.schedule(at: deadline, on: queue) { [weak self] in self?.turn { self?.fire() } }
     }
 
     private func fire() {
+        // A source that has fired is cancelled, never just dropped: libdispatch must not keep a released one.
+        timer?.cancel()
+        timer = nil
+        timerDeadline = nil
+        guard running else { return }
         let time = now()
         var outputs: [BGAPIFrameDecoderOutput] = []
         decoder.expire(at: time) { outputs.append($0) }
@@ -433,26 +586,48 @@ public final class BGAPIBackend: @unchecked Sendable {
         apply(host.expire(at: time))
     }
 
-    /// Runs `body` on the backend queue (for the device and scan code in this module).
-    func onQueue<T>(_ body: () throws -> T) rethrows -> T {
-        dispatchPrecondition(condition: .notOnQueue(queue))
-        return try queue.sync(execute: body)
-    }
-}
+    // MARK: - Module hooks (called from the device and scan code through `sync`)
 
-extension Duration {
-    /// Whole nanoseconds, saturating.
-    var nanoseconds: Int64 {
-        let (s, a) = components
-        let (product, overflow) = s.multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? (s < 0 ? .min : .max) : product &+ a / 1_000_000_000
+    /// Registers a mailbox for advertisement reports; returns a key to remove it.
+    func addScanMailbox(_ box: Mailbox<AdvertisementReport>) -> ObjectIdentifier? {
+        sync {
+            guard running else { return nil }
+            scanMailboxes[ObjectIdentifier(box)] = box
+            return ObjectIdentifier(box)
+        }
     }
-}
 
-/// Blocks the calling thread (never the backend queue) for `duration`.
-func sleep(for duration: Duration) {
-    var spec = timespec(tv_sec: Int(duration.components.seconds),
-                        tv_nsec: Int(duration.components.attoseconds / 1_000_000_000))
-    var left = timespec()
-    while nanosleep(&spec, &left) != 0 && errno == EINTR { spec = left }
+    func removeScanMailbox(_ key: ObjectIdentifier) { sync { scanMailboxes[key] = nil; scanStreams[key] = nil } }
+
+    /// Registers an async scan's sink (reports, in order, on the backend queue) and how to end it.
+    func addScanContinuation(_ key: ObjectIdentifier, _ sink: @escaping @Sendable (AdvertisementReport) -> Void,
+                             onEnd: @escaping @Sendable (BGAPIError) -> Void) -> Bool {
+        sync {
+            guard running else { return false }
+            scanStreams[key] = (sink, onEnd)
+            return true
+        }
+    }
+
+    /// The device object for `address`, if the backend has ever connected it.
+    func peripheral(_ address: BluetoothAddress) -> BGAPIDevice? { sync { peripherals[address] } }
+
+    /// The device bound to the link, if that link is up.
+    func device(for link: LinkID) -> BGAPIDevice? { sync { linked[link] } }
+
+    /// Devices with a link up, by connection handle.
+    var linkedDevices: [BGAPIDevice] { sync { linked.values.sorted { $0.connection.rawValue < $1.connection.rawValue } } }
+
+    private func startReconnecting(_ device: BGAPIDevice, policy: ReconnectPolicy) {
+        // Blocking calls cannot run here or on the callback queue: the retries get a thread of their own.
+        let events = callbackQueue
+        let handler = eventHandler
+        DispatchQueue.global().async { [weak self] in
+            guard let self else { return }
+            switch device.runReconnect(policy: policy, scheduler: self.scheduler) {
+            case .success: if let handler { events.async { handler(.reconnected(address: device.address)) } }
+            case let .failure(error): if let handler { events.async { handler(.reconnectFailed(address: device.address, error: error)) } }
+            }
+        }
+    }
 }

@@ -1,8 +1,9 @@
 import BGAPICore
 
 extension DongleModel {
-    /// Starts a GATT procedure on a link: refused if not connected (0x0186) or one is running (0x0181).
-    /// `body` returns the events in order; they go out one ATT round trip apart.
+    /// Starts a GATT procedure on a link: refused if not connected (0x0186) or one is running (0x0181)
+    /// (reference §4.1 rules 3–4). `body` returns the events in order; they go out as the ATT exchanges that
+    /// carry them complete (``exchangeNumbers(_:)``), on the link's connection events when timing follows them.
     mutating func startProcedure(_ connection: ConnectionHandle,
                                  _ body: (inout DongleModel, UInt8) -> [BGAPIMessage]) -> BGAPIErrorCode {
         let h = connection.rawValue
@@ -10,23 +11,95 @@ extension DongleModel {
         guard !link.procedureOpen else { return .wrongState }
         links[h]?.procedureOpen = true
         let p = link.peripheral
-        if peripherals[p].silent {
-            // The peer stopped answering: nothing until the 30 s ATT transaction timeout.
+        var late = Duration.zero
+        if let armed = lateCompletion, armed.peripheral == nil || armed.peripheral == p {
+            lateCompletion = nil
+            late = armed.delay
+        }
+        if peripherals[p].silent || late >= .seconds(30) {
+            // The peer does not answer in time: nothing until the 30 s ATT transaction timeout (reference §4.5).
             enqueue(at: now + .seconds(30), .attTimeout(link: h, handle: AttributeHandle(0), epoch: link.epoch))
             return .success
         }
         var events = body(&self, h)
         if let injected = peripherals[p].pendingATTError {
             peripherals[p].pendingATTError = nil
-            events = [.event(.attClientProcedureCompleted(.init(connection: connection, result: injected, chrHandle: AttributeHandle(0))))]
+            // The error ends the procedure for the handle it was for (Reference §4.5: procedure_completed(h, 0x04xx, handle)).
+            let handle = events.lazy.compactMap { message -> AttributeHandle? in
+                switch message {
+                case let .event(.attClientAttributeValue(e)): e.attHandle
+                case let .event(.attClientProcedureCompleted(e)): e.chrHandle
+                default: nil
+                }
+            }.first ?? AttributeHandle(0)
+            events = [.event(.attClientProcedureCompleted(.init(connection: connection, result: injected, chrHandle: handle)))]
         }
-        var t = now
-        for event in events {
-            t += timing.attRoundTrip
-            enqueue(at: t, .emit(event, link: h, epoch: link.epoch))
+        var last = now
+        for (event, exchange) in zip(events, Self.exchangeNumbers(events)) {
+            last = exchangeEnd(link, exchange) + late
+            enqueue(at: last, .emit(event, link: h, epoch: link.epoch))
         }
-        enqueue(at: t, .procedureDone(link: h, epoch: link.epoch))
+        enqueue(at: last, .procedureDone(link: h, epoch: link.epoch))
         return .success
+    }
+
+    /// When ATT exchange number `n` (1-based) of a procedure started now completes on `link`: the first
+    /// request goes out at the next connection event and each response arrives one interval later, the
+    /// next request riding the same event (Core spec Vol 6 Part B §4.5.1); without connection-event
+    /// timing, `attRoundTrip` apart.
+    func exchangeEnd(_ link: Link, _ n: Int) -> Duration {
+        guard timing.followsConnectionInterval else { return now + timing.attRoundTrip * n }
+        let interval = Duration.microseconds(Int64(link.interval) * 1250)
+        return nextConnectionEvent(link, atOrAfter: now) + interval * n
+    }
+
+    /// The first connection event of `link` at or after `t`.
+    func nextConnectionEvent(_ link: Link, atOrAfter t: Duration) -> Duration {
+        guard t > link.anchor else { return link.anchor }
+        let step = max(1, Int64(link.interval) * 1250)
+        let elapsed = Self.microseconds(t - link.anchor)
+        return link.anchor + .microseconds((elapsed + step - 1) / step * step)
+    }
+
+    /// Which ATT exchange (1-based) carries each event: one response PDU (ATT_MTU 23) holds up to three
+    /// 16-bit services, five 16-bit Find Information entries, or ⌊21 / (2 + length)⌋ Read By Type values;
+    /// a 128-bit entry fills a PDU alone. A discovery ends with one more exchange (the request answered
+    /// Attribute Not Found, reference §4.5); a write's, an error's or a last blob's completion rides the
+    /// response itself, and a notification the peer sends with a response (an echo) rides it too.
+    static func exchangeNumbers(_ events: [BGAPIMessage]) -> [Int] {
+        var numbers: [Int] = []
+        var exchange = 0
+        var pdu: (kind: String, room: Int)?
+        func entry(_ kind: String, perPDU: Int) {
+            if let current = pdu, current.kind == kind, current.room > 0 {
+                pdu = (kind, current.room - 1)
+            } else {
+                exchange += 1
+                pdu = (kind, perPDU - 1)
+            }
+        }
+        for event in events {
+            switch event {
+            case let .event(.attClientGroupFound(g)):
+                let size = g.uuid.littleEndianBytes.count
+                entry("group\(size)", perPDU: size == 2 ? 3 : 1)
+            case let .event(.attClientFindInformationFound(f)):
+                let size = f.uuid.littleEndianBytes.count
+                entry("info\(size)", perPDU: size == 2 ? 5 : 1)
+            case let .event(.attClientAttributeValue(v)) where v.type == .readByType:
+                entry("type\(v.value.count)", perPDU: max(1, 21 / (2 + v.value.count)))
+            case let .event(.attClientAttributeValue(v)) where v.type == .notify || v.type == .indicate || v.type == .indicateResponseRequired:
+                exchange = max(exchange, 1)
+            case .event(.attClientProcedureCompleted):
+                if pdu != nil { exchange += 1 } else { exchange = max(exchange, 1) }
+                pdu = nil
+            default:
+                exchange += 1
+                pdu = nil
+            }
+            numbers.append(exchange)
+        }
+        return numbers
     }
 
     func completed(_ link: UInt8, _ result: BGAPIErrorCode, _ handle: AttributeHandle) -> BGAPIMessage {
@@ -48,6 +121,7 @@ extension DongleModel {
     }
 
     func value(_ link: UInt8, _ attribute: Attribute) -> [UInt8] {
+        if attribute.configures != nil { return cccd(link, attribute.handle) }
         guard let c = attribute.characteristic, let p = links[link]?.peripheral else { return attribute.value }
         return peripherals[p].currentValue(c, stored: attribute.value, at: seconds)
     }
@@ -136,7 +210,9 @@ extension DongleModel {
         var events: [BGAPIMessage] = []
         if let c = a.configures {
             guard data.count == 2 else { return acknowledged ? [completed(link, .invalidAttributeValueLength, handle)] : [] }
-            peripherals[p].gatt.attributes[i].value = data
+            // The value belongs to this link; a bonded client's is also kept by the server for its next link.
+            links[link]?.cccd[handle] = data
+            if links[link]?.bond.isBonded == true { peripherals[p].bondedCCCD[handle] = data }
             configureNotifications(link, characteristic: c, cccd: data)
         } else {
             peripherals[p].gatt.attributes[i].value = data
@@ -155,11 +231,35 @@ extension DongleModel {
         let p = links[link]!.peripheral
         let info = peripherals[p].gatt.characteristics[target]
         if let vi = peripherals[p].gatt.index(of: info.valueHandle) { peripherals[p].gatt.attributes[vi].value = data }
-        guard let cccd = info.cccdHandle, let ci = peripherals[p].gatt.index(of: cccd) else { return nil }
-        let config = peripherals[p].gatt.attributes[ci].value.first ?? 0
+        guard let cccdHandle = info.cccdHandle else { return nil }
+        let config = cccd(link, cccdHandle).first ?? 0
         guard config & 0x03 != 0 else { return nil }
-        return .event(.attClientAttributeValue(.init(connection: ConnectionHandle(link), attHandle: info.valueHandle,
-                                                     type: config & 0x01 != 0 ? .notify : .indicate, value: Array(data.prefix(20)))))
+        if config & 0x01 != 0 {
+            return .event(.attClientAttributeValue(.init(connection: ConnectionHandle(link), attHandle: info.valueHandle,
+                                                         type: .notify, value: Array(data.prefix(20)))))
+        }
+        return indication(link, info.valueHandle, Array(data.prefix(20)))
+    }
+
+    /// This link's CCCD value for `handle` (`00 00` until the client writes it on this link).
+    func cccd(_ link: UInt8, _ handle: AttributeHandle) -> [UInt8] {
+        links[link]?.cccd[handle] ?? [0, 0]
+    }
+
+    /// An indication to send now, or nil while an earlier one awaits its confirmation (a server has one
+    /// outstanding indication per client, Core spec Vol 3 Part F §3.3.2). With manual confirmation
+    /// (reference §3.2, type 5) the host must answer with `attclient_indicate_confirm` within the 30 s ATT
+    /// timeout (Core spec Vol 3 Part F §3.3.3) or the peer drops the link; otherwise the stack confirms it (type 2).
+    mutating func indication(_ link: UInt8, _ handle: AttributeHandle, _ value: [UInt8]) -> BGAPIMessage? {
+        guard let l = links[link], l.unconfirmed == nil else { return nil }
+        let conn = ConnectionHandle(link)
+        guard scenario.dongle.manualIndicationConfirm else {
+            return .event(.attClientAttributeValue(.init(connection: conn, attHandle: handle, type: .indicate, value: value)))
+        }
+        sequence += 1
+        links[link]?.unconfirmed = (handle, sequence)
+        enqueue(at: now + .seconds(30), .indicationTimeout(link: link, token: sequence))
+        return .event(.attClientAttributeValue(.init(connection: conn, attHandle: handle, type: .indicateResponseRequired, value: value)))
     }
 
     mutating func configureNotifications(_ link: UInt8, characteristic c: Int, cccd: [UInt8]) {
@@ -174,22 +274,28 @@ extension DongleModel {
         // A fresh subscription gets a new stream; the old one (if any) stops at its next tick.
         sequence += 1
         links[link]?.streams[c] = sequence
-        enqueue(at: now + interval, .notify(link: link, characteristic: c, epoch: sequence))
+        // Not before the link exists (a bonded server resumes its notifications on a new link).
+        let start = max(now, links[link]?.anchor ?? now)
+        enqueue(at: start + interval, .notify(link: link, characteristic: c, epoch: sequence))
     }
 
     mutating func notify(_ link: UInt8, _ c: Int, epoch: UInt64, into out: inout [DongleOutput]) {
         guard let l = links[link], l.streams[c] == epoch else { return }
         let p = l.peripheral
         let info = peripherals[p].gatt.characteristics[c]
-        guard let cccd = info.cccdHandle, let ci = peripherals[p].gatt.index(of: cccd),
-              let vi = peripherals[p].gatt.index(of: info.valueHandle), let interval = info.notifyInterval else { return }
-        let config = peripherals[p].gatt.attributes[ci].value.first ?? 0
+        guard let cccdHandle = info.cccdHandle, let vi = peripherals[p].gatt.index(of: info.valueHandle),
+              let interval = info.notifyInterval else { return }
+        let config = cccd(link, cccdHandle).first ?? 0
         let notifying = config & 0x01 != 0 && info.properties & PropertyBit.notify != 0
         let indicating = config & 0x02 != 0 && info.properties & PropertyBit.indicate != 0
         guard notifying || indicating else { return }
-        let v = value(link, peripherals[p].gatt.attributes[vi])
-        out.append(.send(.event(.attClientAttributeValue(.init(connection: ConnectionHandle(link), attHandle: info.valueHandle,
-                                                               type: notifying ? .notify : .indicate, value: Array(v.prefix(20)))))))
+        let v = Array(value(link, peripherals[p].gatt.attributes[vi]).prefix(20))
+        if notifying {
+            out.append(.send(.event(.attClientAttributeValue(.init(connection: ConnectionHandle(link), attHandle: info.valueHandle,
+                                                                   type: .notify, value: v)))))
+        } else if let message = indication(link, info.valueHandle, v) {
+            out.append(.send(message))
+        }
         enqueue(at: now + interval, .notify(link: link, characteristic: c, epoch: epoch))
     }
 

@@ -7,9 +7,17 @@ extension DongleModel {
         counters.rx &+= 1
         switch command {
         // MARK: system
-        case .systemReset, .systemDelayReset, .dfuReset:
-            powerCycle()
-            out.append(.reset)
+        case let .systemReset(c):
+            // No response (reference §4.1 rule 1); what follows depends on the transport (§1.3, §4.2).
+            resetDongle(dfu: c.bootInDFU, delay: .zero, into: &out)
+            return nil
+        case let .systemDelayReset(c):
+            // v1.5+: USB goes first, the reset follows after delay_ms (reference Class 0 `delay_reset`).
+            resetDongle(dfu: c.dfu, delay: .milliseconds(Int64(c.delayMilliseconds)), into: &out)
+            return nil
+        case let .dfuReset(c):
+            // `dfu_reset(0)` reboots like `system_reset(0)` (reference §4.7, §5.2 vector 9); `dfu_reset(1)` into DFU.
+            resetDongle(dfu: c.dfu, delay: .zero, into: &out)
             return nil
         case .systemHello: return .systemHello(.init())
         case .systemAddressGet: return .systemAddressGet(.init(address: dongleAddress))
@@ -133,12 +141,14 @@ extension DongleModel {
             guard validConnectionParameters(c.intervalMin, c.intervalMax, c.timeout, c.latency) else {
                 return .connectionUpdate(.init(connection: c.connection, result: .invalidParameter))
             }
+            // New parameters take effect after at least six connection intervals (reference §4.3); for ATT
+            // timing the new interval counts from the next connection event on.
+            let delay = Duration.microseconds(Int64(link.interval) * 1250 * 6)
+            link.anchor = nextConnectionEvent(link, atOrAfter: now)
             link.interval = c.intervalMax
             link.timeout = c.timeout
             link.latency = c.latency
             links[c.connection.rawValue] = link
-            // New parameters take effect after at least six connection intervals.
-            let delay = Duration.microseconds(Int64(c.intervalMax) * 1250 * 6)
             var st = status(of: c.connection.rawValue)
             st.flags.remove(.completed)
             st.flags.insert(.parametersChange)
@@ -197,13 +207,18 @@ extension DongleModel {
         case let .attClientWriteCommand(c):
             guard let link = links[c.connection.rawValue] else { return .attClientWriteCommand(.init(connection: c.connection, result: .notConnected)) }
             if c.data.count > 20 { return .attClientWriteCommand(.init(connection: c.connection, result: .invalidParameter)) }
+            // The command goes out at the next connection event; an echo comes back in the one after.
             for item in write(c.connection.rawValue, c.attHandle, c.data, acknowledged: false) {
-                enqueue(at: now + timing.attRoundTrip, .emit(item, link: c.connection.rawValue, epoch: link.epoch))
+                enqueue(at: exchangeEnd(link, 1), .emit(item, link: c.connection.rawValue, epoch: link.epoch))
             }
             return .attClientWriteCommand(.init(connection: c.connection, result: .success))
-        case .attClientIndicateConfirm:
-            // Indications are delivered as type 2 (already confirmed by the stack), so there is nothing to confirm.
-            return .attClientIndicateConfirm(.init(result: .wrongState))
+        case let .attClientIndicateConfirm(c):
+            // Only a type-5 indication (manual confirmation, reference §3.2 and Class 4 `indicate_confirm`) waits
+            // for this; with none outstanding the answer is 0x0181 (inferred: the reference gives no code).
+            guard links[c.connection.rawValue] != nil else { return .attClientIndicateConfirm(.init(result: .notConnected)) }
+            guard links[c.connection.rawValue]?.unconfirmed != nil else { return .attClientIndicateConfirm(.init(result: .wrongState)) }
+            links[c.connection.rawValue]?.unconfirmed = nil
+            return .attClientIndicateConfirm(.init(result: .success))
         case let .attClientPrepareWrite(c):
             if c.data.count > 18 { return .attClientPrepareWrite(.init(connection: c.connection, result: .invalidParameter)) }
             return .attClientPrepareWrite(.init(connection: c.connection, result: startProcedure(c.connection) { model, link in
@@ -320,34 +335,51 @@ extension DongleModel {
             return .gapSetInitiatingConParameters(.init(result: ok ? .success : .invalidParameter))
         case .gapSetNonresolvableAddress: return .gapSetNonresolvableAddress(.init(result: .success))
 
-        // MARK: hardware: a BLED112 has no user I/O pins, SPI, I2C or comparator wired out.
-        case .hardwareIOPortConfigIRQ: return .hardwareIOPortConfigIRQ(.init(result: .notImplemented))
-        case let .hardwareSetSoftTimer(c):
-            generation += 1
-            if c.time > 0 {
-                let period = Duration.microseconds(Int64(c.time) * 1_000_000 / 32_000)
-                enqueue(at: now + period, .softTimer(handle: c.handle, period: c.singleShot ? nil : period, generation: generation))
-            }
-            return .hardwareSetSoftTimer(.init(result: .success))
+        // MARK: hardware (reference Class 7, §4.7)
+        // A BLED112 is a CC2540 whose pins are not wired out. What its firmware answers for the I/O, SPI, I2C and
+        // comparator commands is not documented; the emulator models the chip (ports P0–P2, P2 has 5 pins):
+        // configuring and writing succeed, reads return the output latch for outputs and the pull for inputs.
+        // SPI answers 0x0183 (the BLED112's USARTs serve USB, none is configured for SPI: assumed); I2C, with
+        // nothing on the bus, times out (read 0x0185, write `written` 0, reference Class 7). docs/emulator.md lists these.
+        case let .hardwareIOPortConfigIRQ(c): return .hardwareIOPortConfigIRQ(.init(result: ioPortResult(c.port)))
+        case let .hardwareSetSoftTimer(c): return .hardwareSetSoftTimer(.init(result: setSoftTimer(c)))
         case let .hardwareADCRead(c):
             out.append(.send(.event(.hardwareADCResult(.init(input: c.input, value: Int16(0x2A0 << 4))))))
             return .hardwareADCRead(.init(result: .success))
-        case .hardwareIOPortConfigDirection: return .hardwareIOPortConfigDirection(.init(result: .notImplemented))
-        case .hardwareIOPortConfigFunction: return .hardwareIOPortConfigFunction(.init(result: .notImplemented))
-        case .hardwareIOPortConfigPull: return .hardwareIOPortConfigPull(.init(result: .notImplemented))
-        case .hardwareIOPortWrite: return .hardwareIOPortWrite(.init(result: .notImplemented))
-        case let .hardwareIOPortRead(c): return .hardwareIOPortRead(.init(result: .notImplemented, port: c.port, data: 0))
+        case let .hardwareIOPortConfigDirection(c):
+            if c.port < 3 { ioPorts[Int(c.port)].direction = c.direction }
+            return .hardwareIOPortConfigDirection(.init(result: ioPortResult(c.port)))
+        case let .hardwareIOPortConfigFunction(c): return .hardwareIOPortConfigFunction(.init(result: ioPortResult(c.port)))
+        case let .hardwareIOPortConfigPull(c):
+            if c.port < 3 { ioPorts[Int(c.port)].tristate = c.tristateMask; ioPorts[Int(c.port)].pullUp = c.pullUp != 0 }
+            return .hardwareIOPortConfigPull(.init(result: ioPortResult(c.port)))
+        case let .hardwareIOPortWrite(c):
+            if c.port < 3 { ioPorts[Int(c.port)].output = ioPorts[Int(c.port)].output & ~c.mask | c.data & c.mask }
+            return .hardwareIOPortWrite(.init(result: ioPortResult(c.port)))
+        case let .hardwareIOPortRead(c):
+            guard c.port < 3 else { return .hardwareIOPortRead(.init(result: .invalidParameter, port: c.port, data: 0)) }
+            let port = ioPorts[Int(c.port)]
+            // Unconnected inputs read their pull (tri-stated ones 0); outputs read back the latch.
+            let inputs: UInt8 = port.pullUp ? ~port.tristate : 0
+            let pins: UInt8 = c.port == 2 ? 0x1F : 0xFF
+            let data = (port.output & port.direction | inputs & ~port.direction) & c.mask & pins
+            return .hardwareIOPortRead(.init(result: .success, port: c.port, data: data))
         case .hardwareSPIConfig: return .hardwareSPIConfig(.init(result: .notImplemented))
         case let .hardwareSPITransfer(c): return .hardwareSPITransfer(.init(result: .notImplemented, channel: c.channel, data: []))
-        case .hardwareI2CRead: return .hardwareI2CRead(.init(result: .notImplemented, data: []))
+        case .hardwareI2CRead: return .hardwareI2CRead(.init(result: .timeout, data: []))
         case .hardwareI2CWrite: return .hardwareI2CWrite(.init(written: 0))
         case .hardwareSetTXPower: return .hardwareSetTXPower(.init())
-        case .hardwareTimerComparator: return .hardwareTimerComparator(.init(result: .notImplemented))
-        case .hardwareIOPortIRQEnable: return .hardwareIOPortIRQEnable(.init(result: .notImplemented))
-        case .hardwareIOPortIRQDirection: return .hardwareIOPortIRQDirection(.init(result: .notImplemented))
+        case let .hardwareTimerComparator(c):
+            // CC2540 timers 1, 3 and 4 have compare channels (timer 1: 5, timers 3/4: 2); anything else is refused (assumed).
+            let channels: [UInt8: UInt8] = [1: 5, 3: 2, 4: 2]
+            let ok = channels[c.timer].map { c.channel < $0 } ?? false
+            return .hardwareTimerComparator(.init(result: ok ? .success : .invalidParameter))
+        case let .hardwareIOPortIRQEnable(c): return .hardwareIOPortIRQEnable(.init(result: ioPortResult(c.port)))
+        case let .hardwareIOPortIRQDirection(c): return .hardwareIOPortIRQDirection(.init(result: ioPortResult(c.port)))
         case .hardwareAnalogComparatorEnable: return .hardwareAnalogComparatorEnable(.init())
-        case .hardwareAnalogComparatorRead: return .hardwareAnalogComparatorRead(.init(result: .notImplemented, output: 0))
-        case .hardwareAnalogComparatorConfigIRQ: return .hardwareAnalogComparatorConfigIRQ(.init(result: .notImplemented))
+        // Both comparator inputs float on a BLED112: the output reads 0 (unknowable; assumed).
+        case .hardwareAnalogComparatorRead: return .hardwareAnalogComparatorRead(.init(result: .success, output: 0))
+        case .hardwareAnalogComparatorConfigIRQ: return .hardwareAnalogComparatorConfigIRQ(.init(result: .success))
         case .hardwareSetRXGain: return .hardwareSetRXGain(.init())
         case .hardwareUSBEnable: return .hardwareUSBEnable(.init(result: .success))
         case .hardwareSleepEnable: return .hardwareSleepEnable(.init(result: .success))
@@ -373,6 +405,32 @@ extension DongleModel {
             out.append(.send(.event(.systemProtocolError(.init(reason: .invalidCommand)))))
             return nil
         }
+    }
+
+    /// I/O port commands accept ports 0–2 (the CC2540's P0, P1, P2) and refuse others with 0x0180.
+    func ioPortResult(_ port: UInt8) -> BGAPIErrorCode { port < 3 ? .success : .invalidParameter }
+
+    /// `hardware_set_soft_timer` (reference Class 7, §4.7): `time` in 1/32000 s ticks on a BLED112, 22 bits.
+    /// One repeating timer at a time (a new one replaces it), up to 8 one-shot timers each firing once;
+    /// `time` 0 removes only the timer(s) with that handle. Timers run whatever the radio does.
+    /// Refusals are inferred (the reference gives no codes): over 22 bits 0x0180, a 9th one-shot 0x0182.
+    mutating func setSoftTimer(_ c: HardwareSetSoftTimerCommand) -> BGAPIErrorCode {
+        guard c.time > 0 else {
+            softTimers.removeAll { $0.handle == c.handle }
+            return .success
+        }
+        guard c.time <= 0x3F_FFFF else { return .invalidParameter }
+        if c.singleShot {
+            softTimers.removeAll { !$0.repeating && $0.handle == c.handle }
+            guard softTimers.count(where: { !$0.repeating }) < 8 else { return .outOfMemory }
+        } else {
+            softTimers.removeAll { $0.repeating }
+        }
+        sequence += 1
+        let period = Duration.microseconds(Int64(c.time) * 1_000_000 / 32_000)
+        softTimers.append(SoftTimer(handle: c.handle, period: period, repeating: !c.singleShot, token: sequence))
+        enqueue(at: now + period, .softTimer(token: sequence))
+        return .success
     }
 
     /// The dongle's own GATT database: Generic Access with its name and appearance.

@@ -16,12 +16,28 @@ extension DongleModel {
         ioCapabilities = .noInputNoOutput
         mitmRequired = false
         advertisingMode = (.nonDiscoverable, .nonConnectable)
+        softTimers = []
+        ioPorts = [IOPort](repeating: IOPort(), count: 3)
+        // Whatever sat in the dongle's output buffers is gone with it.
+        holdUntil = nil
+        held = []
         generation += 1
         schedule.removeAll { item in
             switch item.action {
             case .presence, .fault: false
             default: true
             }
+        }
+    }
+
+    /// `system_reset`, `system_delay_reset`, `dfu_reset` or the `reset` fault (reference §4.2): the dongle
+    /// power-cycles. A BLED112 drops off USB and re-enumerates without a `system_boot` (§1.3: not sent over
+    /// USB); a UART module keeps its port and sends `system_boot` (or `dfu_boot` when booting into DFU).
+    mutating func resetDongle(dfu: Bool, delay: Duration, into out: inout [DongleOutput]) {
+        powerCycle()
+        switch scenario.dongle.transport {
+        case .usb: out.append(.reset(reenumerateAfter: delay + timing.usbReenumeration))
+        case .uart: enqueue(at: now + delay + timing.boot, .boot(dfu: dfu))
         }
     }
 
@@ -45,7 +61,8 @@ extension DongleModel {
         schedule.removeAll { item in
             switch item.action {
             case let .emit(_, l, _): l == handle
-            case let .notify(l, _, _), let .procedureDone(l, _), let .pairingDone(l, _, _, _), let .attTimeout(l, _, _):
+            case let .notify(l, _, _), let .procedureDone(l, _), let .pairingDone(l, _, _, _), let .attTimeout(l, _, _),
+                 let .indicationTimeout(l, _):
                 l == handle
             default: false
             }
@@ -149,14 +166,38 @@ extension DongleModel {
         generation += 1
         sequence += 1
         let epoch = sequence
+        if let armed = connectFailure, armed == nil || armed == index {
+            // CONNECT_REQ went out but the peer never answered (reference §4.3): the link is reported and lost
+            // in one burst, and the slot stays free. Whether the status comes first is UNVERIFIED (§9 item 2).
+            connectFailure = nil
+            let p = peripherals[index]
+            let st = ConnectionStatusEvent(connection: c.handle, flags: [.connected, .completed], address: p.address,
+                                           addressType: p.addressType, connInterval: c.intervalMax, timeout: c.timeout,
+                                           latency: c.latency, bonding: bondHandle(for: p.address))
+            let at = now + timing.connectionSetup
+            enqueue(at: at, .emit(.event(.connectionStatus(st)), link: nil, epoch: 0))
+            enqueue(at: at, .emit(.event(.connectionDisconnected(.init(connection: c.handle, reason: BGAPIErrorCode(rawValue: 0x023E)))),
+                                  link: nil, epoch: 0))
+            if scan.mode != nil { generation += 1; for i in peripherals.indices { scheduleAdvertisement(i, first: true) } }
+            return
+        }
         // The stack picks an interval inside [min, max] (a multiple of maxconn × 2.5 ms when it can).
         let step = UInt16(scenario.dongle.maxConnections * 2)
         var interval = (c.intervalMin + step - 1) / step * step
         if interval > c.intervalMax || interval == 0 { interval = c.intervalMax }
         var link = Link(peripheral: index, interval: interval, timeout: c.timeout, latency: c.latency, epoch: epoch)
         link.bond = bondHandle(for: peripherals[index].address)
+        link.anchor = now + timing.connectionSetup
+        // A new link starts with notifications and indications off unless the server bonded with us
+        // (Core spec Vol 3 Part G §3.3.3.3); a bonded server restores its CCCDs and notifies at once.
+        if link.bond.isBonded { link.cccd = peripherals[index].bondedCCCD }
         links[c.handle.rawValue] = link
         peripherals[index].connection = c.handle
+        for (handle, value) in link.cccd {
+            if let ci = peripherals[index].gatt.index(of: handle), let ch = peripherals[index].gatt.attributes[ci].configures {
+                configureNotifications(c.handle.rawValue, characteristic: ch, cccd: value)
+            }
+        }
         var st = status(of: c.handle.rawValue)
         st.flags = [.connected, .completed]
         enqueue(at: now + timing.connectionSetup, .emit(.event(.connectionStatus(st)), link: c.handle.rawValue, epoch: epoch))
@@ -181,6 +222,14 @@ extension DongleModel {
             return
         }
         guard let passkey = p.spec.passkey else {
+            if mitmRequired {
+                // The host asked for MITM protection (sm_set_parameters), but a device without a passkey can
+                // only do Just Works: pairing fails with "authentication requirements" (0x0303, reference §3.1;
+                // Core Vol 3 Part H §2.3.5.1 method selection).
+                enqueue(at: now + timing.pairing, .emit(.event(.smBondingFail(.init(handle: conn, result: .authenticationRequirements))),
+                                                       link: handle, epoch: link.epoch))
+                return
+            }
             // Just Works.
             enqueue(at: now + timing.pairing, .pairingDone(link: handle, bonding: bonding, mitm: false, epoch: link.epoch))
             return
@@ -212,6 +261,8 @@ extension DongleModel {
             }
             persistentState.bonds[slot] = .init(address: p.address.description, addressType: p.addressType.rawValue, mitm: mitm)
             link.bond = BondHandle(rawValue: UInt8(slot))
+            // The server now keeps this client's CCCDs across links.
+            peripherals[link.peripheral].bondedCCCD = link.cccd
             out.append(.send(.event(.smBondStatus(.init(bond: link.bond, keySize: 16, mitm: mitm, keys: [.ltk, .publicAddress, .edivRand])))))
             out.append(.persist)
         }
@@ -243,10 +294,29 @@ extension DongleModel {
             }
         case let .fault(i):
             apply(scenario.faults[i], into: &out)
-        case let .softTimer(handle, period, gen):
-            guard gen == generation else { return }
-            out.append(.send(.event(.hardwareSoftTimer(.init(handle: handle)))))
-            if let period { enqueue(at: now + period, .softTimer(handle: handle, period: period, generation: gen)) }
+        case let .softTimer(token):
+            guard let i = softTimers.firstIndex(where: { $0.token == token }) else { return }
+            let timer = softTimers[i]
+            out.append(.send(.event(.hardwareSoftTimer(.init(handle: timer.handle)))))
+            if timer.repeating { enqueue(at: now + timer.period, .softTimer(token: token)) } else { softTimers.remove(at: i) }
+        case let .boot(dfu):
+            let f = scenario.dongle.firmware
+            if dfu {
+                out.append(.send(.event(.dfuBoot(.init(version: 1)))))
+            } else {
+                out.append(.send(.event(.systemBoot(.init(major: f.major, minor: f.minor, patch: f.patch, build: f.build,
+                                                          llVersion: f.llVersion, protocolVersion: f.protocolVersion, hw: f.hw)))))
+            }
+        case let .release(until):
+            guard holdUntil == until else { return }
+            holdUntil = nil
+            out += held
+            held = []
+        case let .indicationTimeout(link, token):
+            guard links[link]?.unconfirmed?.token == token else { return }
+            // ATT transaction timeout (Core spec Vol 3 Part F §3.3.3): the peer gives up on the bearer and
+            // ends the link (reason 0x0213 remote user terminated: assumed, the reference does not say).
+            out += dropLink(link, reason: .remoteUserTerminatedConnection)
         case let .pairingDone(link, bonding, mitm, epoch):
             if links[link]?.epoch == epoch { finishPairing(link, bonding: bonding, mitm: mitm, into: &out) }
         case let .attTimeout(link, handle, epoch):
@@ -260,37 +330,41 @@ extension DongleModel {
     mutating func apply(_ fault: Scenario.Fault, into out: inout [DongleOutput]) {
         let target = fault.peripheral.flatMap { id in peripherals.firstIndex { $0.spec.id == id } }
         switch fault.kind {
-        case "disconnect":
+        case .disconnect:
             if let t = target, let h = peripherals[t].connection {
                 out += dropLink(h.rawValue, reason: BGAPIErrorCode(rawValue: fault.code ?? 0x0208))
             }
-        case "unplug":
+        case .unplug:
             powerCycle()
             out.append(.unplug(after: .milliseconds(Int64((fault.seconds ?? 1) * 1000))))
-        case "garble":
+        case .garble:
             out.append(.garbage((0 ..< max(1, fault.count ?? 8)).map { _ in UInt8(truncatingIfNeeded: random.next()) }))
-        case "dropResponse":
+        case .dropResponse:
             dropNextResponse = true
-        case "delayResponse":
+        case .delayResponse:
             delayNextResponse = .milliseconds(Int64((fault.seconds ?? 2) * 1000))
-        case "attError":
+        case .attError:
             if let t = target { peripherals[t].pendingATTError = BGAPIErrorCode(rawValue: fault.code ?? 0x0480) }
-        case "silence":
+        case .silence:
             if let t = target { peripherals[t].silent = true }
-        default:
-            break
+        case .reset:
+            resetDongle(dfu: false, delay: .zero, into: &out)
+        case .connectFailure:
+            connectFailure = .some(target)
+        case .lateCompletion:
+            lateCompletion = (target, .milliseconds(Int64((fault.seconds ?? 2) * 1000)))
         }
     }
 
     /// Validates a scenario's faults up front so a typo fails at load, not an hour into a run.
     static func validate(_ faults: [Scenario.Fault], peripherals: [VirtualPeripheral]) throws {
-        let kinds = ["disconnect", "unplug", "garble", "dropResponse", "delayResponse", "attError", "silence"]
-        for f in faults {
-            guard kinds.contains(f.kind) else { throw ScenarioError("fault at \(f.at) s: unknown kind '\(f.kind)' (one of \(kinds.joined(separator: ", ")))") }
-            if ["disconnect", "attError", "silence"].contains(f.kind) {
-                guard let id = f.peripheral, peripherals.contains(where: { $0.spec.id == id }) else {
-                    throw ScenarioError("fault \(f.kind) at \(f.at) s: 'peripheral' must name a peripheral id")
-                }
+        for (i, f) in faults.enumerated() {
+            let needsPeripheral: Set<Scenario.Fault.Kind> = [.disconnect, .attError, .silence]
+            if let id = f.peripheral, !peripherals.contains(where: { $0.spec.id == id }) {
+                throw ScenarioError("faults[\(i)].peripheral: no peripheral has id '\(id)'")
+            }
+            if needsPeripheral.contains(f.kind), f.peripheral == nil {
+                throw ScenarioError("faults[\(i)].peripheral: a \(f.kind.rawValue) fault must name a peripheral id")
             }
         }
     }

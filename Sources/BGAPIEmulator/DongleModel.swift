@@ -4,8 +4,10 @@ import BGAPICore
 public enum DongleOutput: Sendable, Equatable {
     /// Send a response or event to the host.
     case send(BGAPIMessage)
-    /// `system_reset`: a BLED112 drops off USB and re-enumerates. The runner keeps the port usable.
-    case reset
+    /// `system_reset` / `dfu_reset` on a BLED112 (reference §1.3, §4.2): the device drops off USB and
+    /// re-enumerates after `reenumerateAfter`; the runner closes the port and asks for a new one, as for `unplug`.
+    /// (A UART module keeps its port; the model then sends `system_boot` itself and emits no `reset`.)
+    case reset(reenumerateAfter: Duration)
     /// Unplug fault: the port vanishes and a new one appears after `after`.
     case unplug(after: Duration)
     /// Garble fault: write these bytes raw.
@@ -69,6 +71,31 @@ public struct DongleModel: Sendable {
     var dropNextResponse = false
     var delayNextResponse: Duration?
     var generation: UInt64 = 0
+    /// Soft timers (reference Class 7 `set_soft_timer`): at most one repeating, up to 8 one-shot.
+    var softTimers: [SoftTimer] = []
+    /// While a delayed response is due, everything the dongle sends waits behind it (its output is a FIFO).
+    var holdUntil: Duration?
+    var held: [DongleOutput] = []
+    /// Armed `connectFailure` fault: the next connection (to this peripheral index, or any when nil) fails.
+    var connectFailure: Int??
+    /// Armed `lateCompletion` fault: the next procedure (on this peripheral, or any) completes this late.
+    var lateCompletion: (peripheral: Int?, delay: Duration)?
+    /// The CC2540's I/O ports P0–P2 as `hardware_io_port_*` configures them.
+    var ioPorts = [IOPort](repeating: IOPort(), count: 3)
+
+    struct SoftTimer {
+        var handle: UInt8
+        var period: Duration
+        var repeating: Bool
+        var token: UInt64
+    }
+
+    struct IOPort {
+        var direction: UInt8 = 0
+        var tristate: UInt8 = 0
+        var pullUp = true
+        var output: UInt8 = 0
+    }
 
     struct ScanState {
         var active = true
@@ -99,6 +126,13 @@ public struct DongleModel: Sendable {
         var epoch: UInt64
         /// Live notification stream per characteristic: a token that a re-subscription replaces.
         var streams: [Int: UInt64] = [:]
+        /// When the first connection event happens; later ones follow every `interval` × 1.25 ms.
+        var anchor: Duration = .zero
+        /// This link's CCCD values (Core spec Vol 3 Part G §3.3.3.3: they belong to the connection,
+        /// and persist across connections only for a bonded client).
+        var cccd: [AttributeHandle: [UInt8]] = [:]
+        /// A type-5 indication sent and not yet confirmed (manual confirmation), with its timeout token.
+        var unconfirmed: (handle: AttributeHandle, token: UInt64)?
     }
 
     struct Scheduled {
@@ -114,7 +148,10 @@ public struct DongleModel: Sendable {
         case notify(link: UInt8, characteristic: Int, epoch: UInt64)
         case presence(peripheral: Int)
         case fault(Int)
-        case softTimer(handle: UInt8, period: Duration?, generation: UInt64)
+        case softTimer(token: UInt64)
+        case boot(dfu: Bool)
+        case release(until: Duration)
+        case indicationTimeout(link: UInt8, token: UInt64)
         case pairingDone(link: UInt8, bonding: Bool, mitm: Bool, epoch: UInt64)
         case attTimeout(link: UInt8, handle: AttributeHandle, epoch: UInt64)
     }
@@ -130,6 +167,7 @@ public struct DongleModel: Sendable {
             throw ScenarioError("dongle.maxConnections must be 1...8 (BLED112 firmware supports up to 8)")
         }
         guard (1 ... 8).contains(scenario.dongle.maxBonds) else { throw ScenarioError("dongle.maxBonds must be 1...8") }
+        try scenario.validateLimits()
         dongleAddress = address
         peripherals = try scenario.peripherals.map(VirtualPeripheral.init(spec:))
         var seen = Set<BluetoothAddress>()
@@ -159,10 +197,28 @@ public struct DongleModel: Sendable {
         while let first = schedule.first, first.time <= time {
             schedule.removeFirst()
             now = max(now, first.time)
-            perform(first.action, into: &out)
+            var produced: [DongleOutput] = []
+            perform(first.action, into: &produced)
+            out += route(produced)
         }
         now = max(now, time)
         return out
+    }
+
+    /// Most output a hold keeps (a real dongle's buffers are far smaller; beyond this, output is lost).
+    static let heldLimit = 4096
+
+    /// Wire output waits while a delayed response is due, so nothing overtakes it; the rest passes.
+    mutating func route(_ outputs: [DongleOutput]) -> [DongleOutput] {
+        guard holdUntil != nil else { return outputs }
+        var passing: [DongleOutput] = []
+        for output in outputs {
+            switch output {
+            case .send, .garbage: if held.count < Self.heldLimit { held.append(output) }
+            default: passing.append(output)
+            }
+        }
+        return passing
     }
 
     mutating func enqueue(at time: Duration, _ action: Action) {
@@ -172,11 +228,9 @@ public struct DongleModel: Sendable {
         schedule.insert(item, at: index)
     }
 
-    static func microseconds(_ d: Duration) -> Int64 {
-        d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000
-    }
+    static func microseconds(_ d: Duration) -> Int64 { d.wholeMicroseconds }
 
-    var seconds: Double { Double(now.components.seconds) + Double(now.components.attoseconds) / 1e18 }
+    var seconds: Double { now.inSeconds }
 
     // MARK: - Commands
 
@@ -185,17 +239,24 @@ public struct DongleModel: Sendable {
         var out = advance(to: time)
         var after: [DongleOutput] = []
         let response = handle(command, then: &after)
+        var produced: [DongleOutput] = []
         if let response {
             if dropNextResponse {
                 dropNextResponse = false
             } else if let delay = delayNextResponse {
+                // The response is late and the events it causes come after it, not before (reference §4.1
+                // rule 1: a response precedes its events); so does everything else until it is out.
                 delayNextResponse = nil
-                enqueue(at: now + delay, .emit(.response(response), link: nil, epoch: 0))
+                let until = max(holdUntil ?? now, now + delay)
+                holdUntil = until
+                enqueue(at: until, .release(until: until))
+                produced.append(.send(.response(response)))
             } else {
-                out.append(.send(.response(response)))
+                produced.append(.send(.response(response)))
             }
         }
-        out += after
+        produced += after
+        out += route(produced)
         out += advance(to: time)
         return out
     }
@@ -203,14 +264,18 @@ public struct DongleModel: Sendable {
     /// A malformed command (bad length) or bytes the parser dropped: the dongle reports a protocol error.
     public mutating func protocolError(_ reason: BGAPIErrorCode, at time: Duration) -> [DongleOutput] {
         var out = advance(to: time)
-        out.append(.send(.event(.systemProtocolError(.init(reason: reason)))))
+        out += route([.send(.event(.systemProtocolError(.init(reason: reason))))])
         return out
     }
 
-    /// Arms a fault from a test (the same kinds a scenario can script).
+    /// Arms a fault from a test (the same kinds a scenario can script). A fault whose `seconds` or `count`
+    /// is outside ``ScenarioLimits`` is ignored (a scenario file with it is refused at load).
     public mutating func inject(_ fault: Scenario.Fault, at time: Duration) -> [DongleOutput] {
         var out = advance(to: time)
-        apply(fault, into: &out)
+        guard fault.limitViolation == nil else { return out }
+        var produced: [DongleOutput] = []
+        apply(fault, into: &produced)
+        out += route(produced)
         return out
     }
 }

@@ -33,7 +33,10 @@ public final class EmulatorRunner: @unchecked Sendable {
     public var trace: (@Sendable (EmulatorTrace) -> Void)?
     /// Called when bonds or PS keys change, with the state to save.
     public var persist: (@Sendable (DonglePersistentState) -> Void)?
-    /// Called when an unplug fault closes the port; the caller makes a new port and calls ``serve(_:)``.
+    /// Called when the port goes away (an `unplug` fault, or a BLED112 reset dropping off USB) with how long
+    /// until the device is back; the caller makes a new port then (a new pty, `--link` re-pointed) and calls
+    /// ``serve(_:)``. Without it, a reset keeps the current port (nothing could bring a new one), as
+    /// before; an unplug still closes it.
     public var unplugged: (@Sendable (Duration) -> Void)?
 
     /// Wraps a model; nothing runs until ``serve(_:)``.
@@ -54,9 +57,23 @@ public final class EmulatorRunner: @unchecked Sendable {
         }
     }
 
-    /// Arms a fault now, as a scenario could at a given time.
+    /// Arms a fault now, as a scenario could at a given time. One outside ``ScenarioLimits`` is traced and ignored.
     public func inject(_ fault: Scenario.Fault) {
-        queue.async { [self] in dispatch(model.inject(fault, at: clock())) }
+        queue.async { [self] in
+            if let why = fault.limitViolation { trace?(.note("fault \(fault.kind.rawValue) ignored: \(why)")) }
+            dispatch(model.inject(fault, at: clock()))
+            rearm()
+        }
+    }
+
+    /// Source compatibility for callers that build faults from names (`Scenario.Fault(at:kind: String…)` is
+    /// failable): an unknown name is traced and ignored, as before kinds were typed.
+    public func inject(_ fault: Scenario.Fault?) {
+        guard let fault else {
+            queue.async { [self] in trace?(.note("fault ignored: unknown kind")) }
+            return
+        }
+        inject(fault)
     }
 
     /// Stops: closes the transport and the timer.
@@ -123,17 +140,21 @@ public final class EmulatorRunner: @unchecked Sendable {
             case let .send(message):
                 trace?(.sent(message))
                 if let bytes = try? message.encodedBytes() { pending += bytes }
-            case .reset:
-                // A BLED112 drops off USB and comes back; over a pty the path stays valid and nothing is sent.
-                trace?(.note("system reset: connections dropped, bonds kept"))
+            case let .reset(after):
+                // A BLED112 drops off USB and re-enumerates (reference §1.3): like an unplug, the port closes
+                // and a new one comes after `after`, when someone can make one.
                 decoder = BGAPIFrameDecoder(direction: .hostToDevice)
+                guard let unplugged else {
+                    trace?(.note("system reset: connections dropped, bonds kept (port kept: no unplugged handler)"))
+                    continue
+                }
+                flush()
+                trace?(.note("system reset: off USB, back in \(after); connections dropped, bonds kept"))
+                unplug(after: after, unplugged)
             case let .unplug(after):
                 flush()
                 trace?(.note("unplugged for \(after)"))
-                unpluggedUntil = clock() + after
-                transport?.close()
-                transport = nil
-                unplugged?(after)
+                unplug(after: after, unplugged)
             case let .garbage(bytes):
                 trace?(.note("garbling \(bytes.count) bytes"))
                 pending += bytes
@@ -142,6 +163,13 @@ public final class EmulatorRunner: @unchecked Sendable {
             }
         }
         flush()
+    }
+
+    private func unplug(after: Duration, _ handler: (@Sendable (Duration) -> Void)?) {
+        unpluggedUntil = clock() + after
+        transport?.close()
+        transport = nil
+        handler?(after)
     }
 
     private func rearm() {
@@ -155,8 +183,7 @@ public final class EmulatorRunner: @unchecked Sendable {
             timer = t
         }
         let delay = max(.zero, next - clock())
-        let nanos = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
-        timer?.schedule(deadline: .now() + .nanoseconds(Int(nanos)), leeway: .milliseconds(1))
+        timer?.schedule(deadline: .now() + .nanoseconds(Int(clamping: delay.wholeNanoseconds)), leeway: .milliseconds(1))
     }
 
     private func fire() {

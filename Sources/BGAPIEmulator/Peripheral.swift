@@ -4,38 +4,45 @@ import Foundation
 /// How long simulated procedures take. `realistic` feels like a radio; `instant` takes no
 /// simulated time (tests, benchmarks), though advertising still follows each device's interval.
 public struct EmulatorTiming: Sendable, Hashable {
-    /// One ATT request/response exchange (about one connection interval).
+    /// One ATT request/response exchange when ``followsConnectionInterval`` is off.
     public var attRoundTrip: Duration
     /// From the target's connectable advertisement to `connection_status`.
     public var connectionSetup: Duration
     /// Pairing, from `sm_encrypt_start` to the outcome.
     public var pairing: Duration
+    /// ATT exchanges ride the link's connection events, as on air: a request goes out at the next event and
+    /// its response comes one interval later (one to two intervals in all), so a 7.5 ms link discovers
+    /// several times faster than a 50 ms one. Each response PDU carries as many entries as ATT_MTU 23 allows.
+    public var followsConnectionInterval: Bool
+    /// A BLED112 back on USB after a reset (reference §4.8: the port is usable again after about 1 s).
+    public var usbReenumeration: Duration
+    /// A UART module's boot, from reset to `system_boot` (not documented; assumed).
+    public var boot: Duration
 
-    /// Like a BLED112 with 75 ms connection intervals.
+    /// Like a BLED112: ATT on connection events, a 1 s re-enumeration after a reset.
     public static let realistic = EmulatorTiming(attRoundTrip: .milliseconds(30), connectionSetup: .milliseconds(40),
-                                                 pairing: .milliseconds(150))
+                                                 pairing: .milliseconds(150), followsConnectionInterval: true,
+                                                 usbReenumeration: .seconds(1), boot: .milliseconds(100))
     /// No simulated latency.
     public static let instant = EmulatorTiming(attRoundTrip: .zero, connectionSetup: .zero, pairing: .zero)
 
     /// Custom timing.
-    public init(attRoundTrip: Duration, connectionSetup: Duration, pairing: Duration) {
+    public init(attRoundTrip: Duration, connectionSetup: Duration, pairing: Duration, followsConnectionInterval: Bool = false,
+                usbReenumeration: Duration = .zero, boot: Duration = .zero) {
         self.attRoundTrip = attRoundTrip
         self.connectionSetup = connectionSetup
         self.pairing = pairing
+        self.followsConnectionInterval = followsConnectionInterval
+        self.usbReenumeration = usbReenumeration
+        self.boot = boot
     }
 }
 
-/// A deterministic random number generator (SplitMix64) so worlds repeat exactly from a seed.
+/// The world's deterministic random numbers (SplitMix64) so worlds repeat exactly from a seed.
 struct WorldRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private var generator: SplitMix64
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
+    mutating func next() -> UInt64 { generator.next() }
     /// Roughly normal, mean 0, standard deviation 1 (sum of uniforms).
     mutating func gaussian() -> Double {
         var sum = 0.0
@@ -60,6 +67,8 @@ struct VirtualPeripheral: Sendable {
     /// Faults armed for this device.
     var pendingATTError: BGAPIErrorCode?
     var silent = false
+    /// CCCD values this server keeps for its bonded client (the dongle), restored on the next bonded link.
+    var bondedCCCD: [AttributeHandle: [UInt8]] = [:]
 
     init(spec: Scenario.Peripheral) throws {
         self.spec = spec
@@ -72,8 +81,8 @@ struct VirtualPeripheral: Sendable {
         case "random": addressType = .random
         default: throw ScenarioError("\(spec.id): addressType must be public or random")
         }
-        advertisingData = try spec.advertising.encoded(context: "\(spec.id) advertising")
-        scanResponseData = try spec.scanResponse?.encoded(context: "\(spec.id) scanResponse")
+        advertisingData = try spec.advertising.encoded(context: "\(spec.id): advertising")
+        scanResponseData = try spec.scanResponse?.encoded(context: "\(spec.id): scanResponse")
         flags = spec.advertising.flags ?? 0
         guard spec.advertisingIntervalMs >= 20, spec.advertisingIntervalMs <= 10_240 else {
             throw ScenarioError("\(spec.id): advertisingIntervalMs must be 20...10240")
@@ -104,15 +113,21 @@ struct VirtualPeripheral: Sendable {
         guard let g = gatt.characteristics[characteristic].generator else { return stored }
         let period = max(0.0001, g.periodMs / 1000)
         let tick = (seconds / period).rounded(.down)
+        // Every conversion below is clamped or wrapped, so no value of a (validated) generator at any
+        // world time can trap: the counter wraps modulo 2^32 before it becomes an integer.
+        func clamped(_ d: Double, _ lo: Double, _ hi: Double) -> Double { d.isNaN ? lo : max(lo, min(hi, d)) }
         switch g.kind {
         case "counter":
-            let n = UInt64(max(0, tick * g.step)) & (g.width >= 8 ? .max : (1 << (8 * UInt64(max(1, min(4, g.width))))) - 1)
-            return (0 ..< max(1, min(4, g.width))).map { UInt8(truncatingIfNeeded: n >> (8 * UInt64($0))) }
+            let raw = max(0, tick * g.step)
+            let wrapped = raw.isFinite ? raw.truncatingRemainder(dividingBy: 4_294_967_296).rounded(.down) : 0
+            let width = max(1, min(4, g.width))
+            let n = UInt64(wrapped) & (width >= 4 ? 0xFFFF_FFFF : (1 << (8 * UInt64(width))) - 1)
+            return (0 ..< width).map { UInt8(truncatingIfNeeded: n >> (8 * UInt64($0))) }
         case "battery":
             let start = Double(stored.first ?? 100)
-            return [UInt8(max(0, min(100, start - tick * g.step)))]
+            return [UInt8(clamped(start - tick * g.step, 0, 100))]
         case "sine":
-            let v = Int16(clamping: Int(g.center + g.amplitude * sin(2 * .pi * tick / 30)))
+            let v = Int16(clamped((g.center + g.amplitude * sin(2 * .pi * tick / 30)).rounded(.towardZero), -32768, 32767))
             var out = [UInt8(truncatingIfNeeded: v), UInt8(truncatingIfNeeded: v >> 8)]
             if gatt.characteristics[characteristic].uuid == BluetoothUUID(0x2A1C) {
                 // Temperature Measurement: flags, then an IEEE-11073 FLOAT (mantissa, exponent -2).
@@ -122,7 +137,7 @@ struct VirtualPeripheral: Sendable {
             return out
         case "heartRate":
             let wobble = sin(tick / 7) * g.amplitude + sin(tick / 2.3) * g.amplitude / 4
-            return [0x00, UInt8(max(30, min(220, g.center + wobble)))]
+            return [0x00, UInt8(clamped(g.center + wobble, 30, 220))]
         default:
             return stored
         }

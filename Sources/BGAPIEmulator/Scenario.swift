@@ -38,10 +38,25 @@ public struct Scenario: Codable, Sendable, Hashable {
         public var firmware: Firmware = Firmware()
         /// What `connection_disconnect` reports as the reason (the reference documents 0; some stacks 0x0216).
         public var localDisconnectReason: UInt16 = 0
+        /// How the module reaches the host, which decides what a reset looks like (reference §1.3, §4.2).
+        public var transport: Transport = .usb
+        /// Whether indications arrive as type 5 and wait for `attclient_indicate_confirm` (config.xml's
+        /// manual confirmation, reference §3.2); by default the stack confirms them itself (type 2).
+        public var manualIndicationConfirm: Bool = false
         /// Creates the default BLED112 identity.
         public init() {}
 
-        enum CodingKeys: String, CodingKey { case address, maxConnections, maxBonds, firmware, localDisconnectReason }
+        /// The module's host interface.
+        public enum Transport: String, Codable, Sendable, Hashable, CaseIterable {
+            /// A BLED112 (USB CDC): a reset drops it off USB and it re-enumerates; no `system_boot` (reference §1.3).
+            case usb
+            /// A BLE112/BLE113 on a UART: the port stays and `system_boot` follows a reset (reference §4.2).
+            case uart
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case address, maxConnections, maxBonds, firmware, localDisconnectReason, transport, manualIndicationConfirm
+        }
         /// Decodes with defaults for missing keys.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -50,6 +65,8 @@ public struct Scenario: Codable, Sendable, Hashable {
             maxBonds = try c.decodeIfPresent(Int.self, forKey: .maxBonds) ?? maxBonds
             firmware = try c.decodeIfPresent(Firmware.self, forKey: .firmware) ?? firmware
             localDisconnectReason = try c.decodeIfPresent(UInt16.self, forKey: .localDisconnectReason) ?? localDisconnectReason
+            transport = try c.decodeIfPresent(Transport.self, forKey: .transport) ?? transport
+            manualIndicationConfirm = try c.decodeIfPresent(Bool.self, forKey: .manualIndicationConfirm) ?? manualIndicationConfirm
         }
     }
 
@@ -313,29 +330,76 @@ public struct Scenario: Codable, Sendable, Hashable {
 
     /// A scripted fault.
     public struct Fault: Codable, Sendable, Hashable {
+        /// What goes wrong. Decoding refuses any other name, so a typo fails at load (`faults[2].kind: unknown …`).
+        public enum Kind: String, Codable, Sendable, Hashable, CaseIterable {
+            /// The peripheral drops its link (`code`, default 0x0208).
+            case disconnect
+            /// The dongle vanishes from USB and returns on a new port after `seconds`.
+            case unplug
+            /// `count` random bytes on the wire.
+            case garble
+            /// The next response is lost.
+            case dropResponse
+            /// The next response (and whatever follows it) is late by `seconds`.
+            case delayResponse
+            /// The next ATT procedure on `peripheral` fails with `code`.
+            case attError
+            /// `peripheral` stops answering ATT (30 s ATT timeout, then the link drops).
+            case silence
+            /// The dongle resets as if `system_reset` arrived: USB drop and re-enumeration, or `system_boot` on a UART.
+            case reset
+            /// The next connection is reported and at once lost: `connection_status` then `connection_disconnected` 0x023E.
+            case connectFailure
+            /// The next ATT procedure (on `peripheral`, or any) completes `seconds` late.
+            case lateCompletion
+        }
+
         /// Seconds after start.
         public var at: Double
-        /// `disconnect` (peripheral drops the link), `unplug` (dongle vanishes and returns on a new port),
-        /// `garble` (random bytes on the wire), `dropResponse` (next response lost), `delayResponse`
-        /// (next response late by `seconds`), `attError` (next ATT request on `peripheral` fails with `code`).
-        public var kind: String
+        /// What happens.
+        public var kind: Kind
         /// Peripheral id for peripheral faults.
         public var peripheral: String?
         /// Error code: disconnect reason (default 0x0208) or ATT error.
         public var code: UInt16?
-        /// Duration for delays and unplugs, in seconds.
+        /// Duration for delays, unplugs and late completions, in seconds.
         public var seconds: Double?
         /// Byte count for `garble`.
         public var count: Int?
 
         /// A fault of `kind` at `at` seconds (tests pass 0 and inject it directly).
-        public init(at: Double, kind: String, peripheral: String? = nil, code: UInt16? = nil, seconds: Double? = nil, count: Int? = nil) {
+        public init(at: Double, kind: Kind, peripheral: String? = nil, code: UInt16? = nil, seconds: Double? = nil, count: Int? = nil) {
             self.at = at
             self.kind = kind
             self.peripheral = peripheral
             self.code = code
             self.seconds = seconds
             self.count = count
+        }
+
+        /// A fault named by a string (`"unplug"`), for callers that hold kinds as text; `nil` for an unknown name.
+        public init?(at: Double, kind name: String, peripheral: String? = nil, code: UInt16? = nil, seconds: Double? = nil, count: Int? = nil) {
+            guard let kind = Kind(rawValue: name) else { return nil }
+            self.init(at: at, kind: kind, peripheral: peripheral, code: code, seconds: seconds, count: count)
+        }
+
+        enum CodingKeys: String, CodingKey { case at, kind, peripheral, code, seconds, count }
+
+        /// Decodes a fault; an unknown `kind` is refused with the list of known ones.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            at = try c.decode(Double.self, forKey: .at)
+            let name = try c.decode(String.self, forKey: .kind)
+            guard let kind = Kind(rawValue: name) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .kind, in: c,
+                    debugDescription: "unknown fault kind '\(name)' (one of \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            self.kind = kind
+            peripheral = try c.decodeIfPresent(String.self, forKey: .peripheral)
+            code = try c.decodeIfPresent(UInt16.self, forKey: .code)
+            seconds = try c.decodeIfPresent(Double.self, forKey: .seconds)
+            count = try c.decodeIfPresent(Int.self, forKey: .count)
         }
     }
 

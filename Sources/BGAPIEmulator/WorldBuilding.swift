@@ -11,61 +11,58 @@ public struct ScenarioError: Error, Sendable, Hashable, CustomStringConvertible 
 }
 
 /// Hex text to bytes (spaces and colons allowed); `nil` if malformed.
-func bytes(fromHex text: String) -> [UInt8]? {
-    let digits = text.filter { !$0.isWhitespace && $0 != ":" && $0 != "-" }
-    guard digits.count % 2 == 0, digits.allSatisfy(\.isHexDigit) else { return nil }
-    var out: [UInt8] = []
-    var i = digits.startIndex
-    while i < digits.endIndex {
-        let j = digits.index(i, offsetBy: 2)
-        guard let b = UInt8(digits[i ..< j], radix: 16) else { return nil }
-        out.append(b)
-        i = j
-    }
-    return out
-}
+func bytes(fromHex text: String) -> [UInt8]? { try? [UInt8](hexString: text) }
 
 extension Scenario.AdvertisingData {
     /// The AD structures as sent over the air (length, type, data), in a fixed order.
     func encoded(context: String) throws -> [UInt8] {
         var out: [UInt8] = []
-        func add(_ type: UInt8, _ data: [UInt8]) { out += [UInt8(data.count + 1), type] + data }
-        func uuids(_ list: [String]?, width: Int, type: UInt8) throws {
+        // One AD structure is length, type, data; the length byte counts type and data, and the whole
+        // payload is at most 31 bytes, so data longer than 29 bytes can never fit (checked before any
+        // `UInt8(count + 1)`, which a 255-byte name would trap on).
+        func add(_ type: UInt8, _ data: [UInt8], _ key: String) throws {
+            guard data.count <= 29 else {
+                throw ScenarioError("\(context).\(key): \(data.count) bytes; one AD structure carries at most 29")
+            }
+            out += [UInt8(data.count + 1), type] + data
+        }
+        func uuids(_ list: [String]?, width: Int, type: UInt8, key: String) throws {
             guard let list, !list.isEmpty else { return }
             var data: [UInt8] = []
             for text in list {
                 guard let uuid = BluetoothUUID(text), uuid.littleEndianBytes.count == width else {
-                    throw ScenarioError("\(context): '\(text)' is not a \(width * 8)-bit UUID")
+                    throw ScenarioError("\(context).\(key): '\(text)' is not a \(width * 8)-bit UUID")
                 }
                 data += uuid.littleEndianBytes
+                guard data.count <= 29 else { break }
             }
-            add(type, data)
+            try add(type, data, key)
         }
-        if let flags { add(0x01, [flags]) }
-        if let shortName { add(0x08, Array(shortName.utf8)) }
-        if let name { add(0x09, Array(name.utf8)) }
+        if let flags { try add(0x01, [flags], "flags") }
+        if let shortName { try add(0x08, Array(shortName.utf8), "shortName") }
+        if let name { try add(0x09, Array(name.utf8), "name") }
         if let nameHex {
-            guard let raw = bytes(fromHex: nameHex) else { throw ScenarioError("\(context): nameHex is not hex") }
-            add(0x09, raw)
+            guard let raw = bytes(fromHex: nameHex) else { throw ScenarioError("\(context).nameHex is not hex") }
+            try add(0x09, raw, "nameHex")
         }
-        try uuids(services16, width: 2, type: 0x03)
-        try uuids(services32, width: 4, type: 0x05)
-        try uuids(services128, width: 16, type: 0x07)
-        if let txPower { add(0x0A, [UInt8(bitPattern: txPower)]) }
-        if let appearance { add(0x19, [UInt8(appearance & 0xFF), UInt8(appearance >> 8)]) }
+        try uuids(services16, width: 2, type: 0x03, key: "services16")
+        try uuids(services32, width: 4, type: 0x05, key: "services32")
+        try uuids(services128, width: 16, type: 0x07, key: "services128")
+        if let txPower { try add(0x0A, [UInt8(bitPattern: txPower)], "txPower") }
+        if let appearance { try add(0x19, [UInt8(appearance & 0xFF), UInt8(appearance >> 8)], "appearance") }
         for entry in serviceData ?? [] {
             guard let uuid = BluetoothUUID(entry.uuid), let data = bytes(fromHex: entry.data) else {
-                throw ScenarioError("\(context): bad service data for \(entry.uuid)")
+                throw ScenarioError("\(context).serviceData: bad service data for \(entry.uuid)")
             }
             let type: UInt8 = switch uuid.littleEndianBytes.count { case 2: 0x16; case 4: 0x20; default: 0x21 }
-            add(type, uuid.littleEndianBytes + data)
+            try add(type, uuid.littleEndianBytes + data, "serviceData")
         }
         if let manufacturer {
-            guard let data = bytes(fromHex: manufacturer.data) else { throw ScenarioError("\(context): manufacturer data is not hex") }
-            add(0xFF, [UInt8(manufacturer.company & 0xFF), UInt8(manufacturer.company >> 8)] + data)
+            guard let data = bytes(fromHex: manufacturer.data) else { throw ScenarioError("\(context).manufacturer.data is not hex") }
+            try add(0xFF, [UInt8(manufacturer.company & 0xFF), UInt8(manufacturer.company >> 8)] + data, "manufacturer")
         }
         if let raw {
-            guard let data = bytes(fromHex: raw) else { throw ScenarioError("\(context): raw AD is not hex") }
+            guard let data = bytes(fromHex: raw) else { throw ScenarioError("\(context).raw is not hex") }
             out += data
         }
         guard out.count <= 31 else { throw ScenarioError("\(context): \(out.count) bytes of AD data; at most 31 fit") }
@@ -214,9 +211,9 @@ struct GATTServer: Sendable {
                     attributes.append(Attribute(handle: next(), type: BluetoothUUID(0x2901), value: Array(description.utf8),
                                                 permissions: .init()))
                 }
-                if let ms = c.notifyIntervalMs, !(ms >= 0.1) {
-                    // A zero period would schedule notifications at one instant forever.
-                    throw ScenarioError("\(p.id): \(context): notifyIntervalMs must be at least 0.1")
+                if let ms = c.notifyIntervalMs, !ScenarioLimits.notifyIntervalMs.contains(ms) {
+                    // A zero period would schedule notifications at one instant forever; a huge one overflows Int64 µs.
+                    throw ScenarioError("\(p.id): \(context): notifyIntervalMs must be 0.1...3600000")
                 }
                 guard c.onWrite == "store" || c.onWrite == "echo" else {
                     throw ScenarioError("\(p.id): \(context): onWrite must be store or echo")

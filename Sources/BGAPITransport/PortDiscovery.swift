@@ -4,8 +4,42 @@ import Glibc
 import Darwin
 #endif
 
-/// Finds BLED112 dongles by USB VID 0x2458 / PID 0x0001: through sysfs on Linux, by device name on macOS.
+/// Finds BLED112 dongles by USB VID 0x2458 / PID 0x0001 through sysfs on Linux. On macOS only device names
+/// are read (`cu.usbmodem*`, which any USB modem has): such ports are candidates, never confirmed, so nothing
+/// resets them unasked.
 public struct PortDiscovery: Sendable {
+    /// How ports are found.
+    public enum Strategy: Sendable, Hashable {
+        /// sysfs USB ids (Linux): every port found is a BLED112.
+        case sysfs
+        /// Device names only (macOS without IOKit): candidates that may be any USB modem.
+        case deviceNames
+    }
+
+    /// A port that may be a BLED112.
+    public struct Candidate: Sendable, Hashable {
+        /// Its device path.
+        public var path: String
+        /// Whether its USB ids say it is a BLED112 (only then may it be reset without asking).
+        public var isConfirmed: Bool
+        /// A candidate.
+        public init(path: String, isConfirmed: Bool) {
+            self.path = path
+            self.isConfirmed = isConfirmed
+        }
+    }
+
+    /// The platform's strategy: sysfs on Linux, device names on macOS.
+    public static var platformStrategy: Strategy {
+        #if os(macOS)
+        .deviceNames
+        #else
+        .sysfs
+        #endif
+    }
+
+    /// How this discovery looks.
+    public var strategy: Strategy = PortDiscovery.platformStrategy
     /// Silicon Labs (Bluegiga) USB vendor ID.
     public static let bled112VendorID: UInt16 = 0x2458
     /// BLED112 product ID.
@@ -22,11 +56,27 @@ public struct PortDiscovery: Sendable {
         self.deviceRoot = deviceRoot
     }
 
-    /// Device paths of every attached BLED112, sorted (e.g. `/dev/ttyACM0`).
-    public func bled112Ports() -> [String] {
-        #if os(macOS)
-        return entries(of: deviceRoot).filter { $0.hasPrefix("cu.usbmodem") }.sorted().map { "\(deviceRoot)/\($0)" }
-        #else
+    /// Discovery with a given strategy (tests use `.deviceNames` on Linux to run the macOS path).
+    public init(strategy: Strategy, sysfsRoot: String = "/sys", deviceRoot: String = "/dev") {
+        self.init(sysfsRoot: sysfsRoot, deviceRoot: deviceRoot)
+        self.strategy = strategy
+    }
+
+    /// Device paths of every attached port confirmed to be a BLED112, sorted (e.g. `/dev/ttyACM0`).
+    public func bled112Ports() -> [String] { candidates().filter(\.isConfirmed).map(\.path) }
+
+    /// Every port that may be a BLED112, confirmed ones first.
+    public func candidates() -> [Candidate] {
+        switch strategy {
+        case .deviceNames:
+            return entries(of: deviceRoot).filter { $0.hasPrefix("cu.usbmodem") }.sorted()
+                .map { Candidate(path: "\(deviceRoot)/\($0)", isConfirmed: false) }
+        case .sysfs:
+            return sysfsPorts().map { Candidate(path: $0, isConfirmed: true) }
+        }
+    }
+
+    private func sysfsPorts() -> [String] {
         let ttyClass = "\(sysfsRoot)/class/tty"
         return entries(of: ttyClass).filter { $0.hasPrefix("ttyACM") || $0.hasPrefix("ttyUSB") }.sorted().compactMap { name in
             // /sys/class/tty/ttyACM0/device is the USB interface; its parent holds idVendor/idProduct.
@@ -38,7 +88,6 @@ public struct PortDiscovery: Sendable {
             }
             return nil
         }
-        #endif
     }
 
     private func entries(of directory: String) -> [String] {

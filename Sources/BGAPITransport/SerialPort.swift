@@ -8,7 +8,12 @@ import Darwin
 public enum SerialPort {
     /// Opens `path` raw at 115200 baud (the rate is ignored by USB CDC and ptys, but set for real UARTs).
     public static func open(path: String) throws(TransportError) -> FileDescriptorTransport {
+        // Qualified: inside this `open` an unqualified call would be this method.
+        #if canImport(Glibc)
         let fd = Glibc.open(path, O_RDWR | O_NOCTTY | O_NONBLOCK)
+        #elseif canImport(Darwin)
+        let fd = Darwin.open(path, O_RDWR | O_NOCTTY | O_NONBLOCK)
+        #endif
         guard fd >= 0 else {
             let code = errno
             let hint = switch code {

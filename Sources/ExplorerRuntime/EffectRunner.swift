@@ -14,34 +14,58 @@ public final class EffectRunner: Sendable {
     private let worker = DispatchQueue(label: "blex.effects", attributes: .concurrent)
     private let send: @Sendable (Message) -> Void
     private let devices = Mutex<[BluetoothAddress: BGAPIDevice]>([:])
+    /// Connects the library is running, by peer: `true` once the user gave up on it.
+    private let connecting = Mutex<[BluetoothAddress: Bool]>([:])
+    /// Whether the user wants the scan on (`p` stops it); a connect resumes scanning only then.
+    private let scanWanted = Mutex(true)
+    /// Puts traffic records on the wall clock.
+    private let clock: TrafficClock
 
-    /// `send` delivers a message to the UI (it hops to the main queue itself).
-    public init(backend: BGAPIBackend, send: @escaping @Sendable (Message) -> Void) {
+    /// `send` delivers a message to the UI (it hops to the main queue itself); `clock` stamps traffic (share
+    /// it with a handler installed before the backend started, so start-up traffic is stamped the same way).
+    public init(backend: BGAPIBackend, clock: TrafficClock = TrafficClock(), send: @escaping @Sendable (Message) -> Void) {
         self.backend = backend
+        self.clock = clock
         self.send = send
     }
 
-    /// The backend's events, as messages.
+    /// The backend's events, as messages; traffic records keep their monotonic spacing (ms) on the wall clock.
+    public func message(for event: BGAPIBackendEvent) -> Message? { Self.message(for: event, clock: clock) }
+
+    /// The backend's events, as messages, traffic stamped by `clock`.
+    public static func message(for event: BGAPIBackendEvent, clock: TrafficClock) -> Message? {
+        guard case let .traffic(record) = event else { return message(for: event) }
+        return .packet(record.message, clock.wallTime(of: record.time))
+    }
+
+    /// The backend's events, as messages (traffic stamped with the time it is delivered).
     public static func message(for event: BGAPIBackendEvent) -> Message? {
         let now = Date().timeIntervalSince1970
         switch event {
         case let .advertisement(report): return .advertisement(report, now)
         case let .notification(address, handle, value, isIndication):
             return .notified(address, handle, value, indication: isIndication, now)
-        case let .disconnected(address, _, reason): return .disconnected(address, reason: "\(reason)")
+        case let .disconnected(address, _, reason): return .disconnected(address, reason: "\(reason): \(reason.meaning)")
         case let .passkeyRequested(address): return .passkeyRequested(address)
         case let .passkeyDisplayed(address, passkey): return .passkeyDisplayed(address, passkey)
         case let .portClosed(why): return .failed(nil, "dongle gone (\(why)): plug it back in and restart blex")
-        case let .traffic(record):
-            return .traffic("\(record.isOutgoing ? "→" : "←") \(record.message)")
+        case let .traffic(record): return .packet(record.message, now)
         case let .malformed(why): return .traffic("! \(why)")
         case let .discarded(dropped): return .traffic("! \(dropped)")
-        case .bonded, .other: return nil
+        case .dongleReset: return .failed(nil, "the dongle reset: every link was closed")
+        case let .reconnectFailed(address, error): return .failed(address, "reconnect failed: \(error)")
+        case .bonded, .other, .connected, .reconnected: return nil
         }
     }
 
-    /// Runs `effect` off the caller's thread; `then` runs after it, on the worker.
+    /// Runs `effect` off the caller's thread; `then` runs after it, on the worker. Turning the traffic feed
+    /// on or off happens at once, so it is on before any command that follows it is sent.
     public func run(_ effect: Effect, then: (@Sendable () -> Void)? = nil) {
+        if case let .traceTraffic(on) = effect {
+            backend.tracesTraffic = on
+            then?()
+            return
+        }
         worker.async { [self] in
             execute(effect)
             then?()
@@ -53,26 +77,67 @@ public final class EffectRunner: Sendable {
     }
 
     private func attempt(_ address: BluetoothAddress?, _ body: () throws(BGAPIError) -> Void) {
-        do { try body() } catch { send(.failed(address, "\(address.map { "\($0): " } ?? "")\(error)")) }
+        // The code's meaning in words follows it: "read_not_permitted (0x0402): The attribute cannot be read."
+        do { try body() } catch {
+            send(.failed(address, "\(address.map { "\($0): " } ?? "")\(error)\(error.code.map { ": " + $0.meaning } ?? "")"))
+        }
     }
 
     private func execute(_ effect: Effect) {
         let now = { Date().timeIntervalSince1970 }
         switch effect {
         case .startScan:
+            scanWanted.withLock { $0 = true }
             attempt(nil) { () throws(BGAPIError) in try backend.startScanning(active: true, discoverMode: .observation) }
         case .stopScan:
+            scanWanted.withLock { $0 = false }
             attempt(nil) { () throws(BGAPIError) in try backend.stopScanning() }
+        case let .cancelConnect(address):
+            // gap_end_procedure ends the dongle's connect at once; the library's own wait for it runs out on
+            // its timeout, and its answer is then ignored (a link that came up meanwhile is closed).
+            let pending = connecting.withLock { c -> Bool in
+                guard c[address] != nil else { return false }
+                c[address] = true
+                return true
+            }
+            guard pending else {
+                // Too late: the link is up already; close it, as the user asked.
+                try? device(address)?.disconnect()
+                return
+            }
+            try? backend.stopScanning()
+            if scanWanted.withLock({ $0 }) { try? backend.startScanning(active: true, discoverMode: .observation) }
         case let .connect(address, type):
-            attempt(address) { () throws(BGAPIError) in
-                // The dongle cannot scan while it connects; scanning resumes once the link is up.
+            // A connect given up is still waited for by the library until its timeout; a second one to the
+            // same device meanwhile would race it, so it is refused with the reason.
+            let started = connecting.withLock { c -> Bool in
+                guard c[address] == nil else { return false }
+                c[address] = false
+                return true
+            }
+            guard started else {
+                send(.failed(address, "\(address): the last connect is still being given up (up to 10 s); try again in a moment"))
+                return
+            }
+            let gaveUp = { self.connecting.withLock { $0[address] == true } }
+            defer { connecting.withLock { $0[address] = nil } }
+            do throws(BGAPIError) {
+                // The dongle cannot scan while it connects; scanning resumes once the link is up (if wanted).
                 try? backend.stopScanning()
-                defer { try? backend.startScanning(active: true, discoverMode: .observation) }
+                defer {
+                    // Also after a cancelled connect: the library ends its own wait with gap_end_procedure, which stops a scan.
+                    if scanWanted.withLock({ $0 }) { try? backend.startScanning(active: true, discoverMode: .observation) }
+                }
                 let d = try backend.connect(address: address, timeout: .seconds(10), addressType: type)
                 devices.withLock { $0[address] = d }
+                if gaveUp() {
+                    try? d.disconnect(timeout: .seconds(2))
+                    return
+                }
                 let p = d.parameters
                 send(.connected(address, parameters: "\(milliseconds(p.interval)) ms interval · \(milliseconds(p.supervisionTimeout)) ms timeout · latency \(p.latency)",
                                 encrypted: d.isEncrypted))
+                if let slot = d.bond { send(.bondSlot(address, slot)) }
                 let services = try d.discoverServices()
                 send(.discovered(address, services))
                 // User descriptions name vendor characteristics, presentation formats give their unit: fetch
@@ -82,6 +147,8 @@ public final class EffectRunner: Sendable {
                         if let v = try? d.readHandle(desc.handle) { send(.fetched(address, desc.handle, v)) }
                     }
                 }
+            } catch {
+                if !gaveUp() { send(.failed(address, "\(address): \(error)\(error.code.map { ": " + $0.meaning } ?? "")")) }
             }
         case let .disconnect(address):
             attempt(address) { () throws(BGAPIError) in try device(address)?.disconnect() }
@@ -111,11 +178,20 @@ public final class EffectRunner: Sendable {
                 guard let d = device(address) else { throw .notConnected }
                 try d.bond(permanent: true)
                 send(.bonded(address))
+                if let slot = d.bond { send(.bondSlot(address, slot)) }
             }
         case let .enterPasskey(address, passkey):
             attempt(address) { () throws(BGAPIError) in try device(address)?.enterPasskey(passkey) }
         case let .pollRSSI(address):
             if let d = device(address), let rssi = try? d.rssi() { send(.rssi(address, rssi)) }
+        case .listBonds:
+            attempt(nil) { () throws(BGAPIError) in send(.bondList(try backend.bonds())) }
+        case let .deleteBond(bond):
+            attempt(nil) { () throws(BGAPIError) in
+                let r = try backend.send(SMDeleteBondingCommand(handle: bond))
+                guard r.result.isSuccess else { throw BGAPIError(code: r.result) }
+                send(.bondDeleted(bond))
+            }
         case let .readRSSI(address):
             attempt(address) { () throws(BGAPIError) in
                 guard let d = device(address) else { throw .notConnected }
@@ -130,8 +206,7 @@ public final class EffectRunner: Sendable {
             }
         case let .saveNames(path, contents):
             do { try Self.replace(path: path, contents: contents) } catch { send(.failed(nil, "names: \(error)")) }
-        case let .traceTraffic(on):
-            backend.tracesTraffic = on
+        case .traceTraffic: break // handled in run, synchronously
         case .quit:
             for d in devices.withLock({ Array($0.values) }) { try? d.disconnect(timeout: .seconds(2)) }
         }
@@ -172,11 +247,30 @@ public final class EffectRunner: Sendable {
 
 /// `75` or `7.5`: a duration in milliseconds for the status line.
 func milliseconds(_ d: Duration) -> String {
-    let us = d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000
+    let us = d.wholeMicroseconds
     return us % 1000 == 0 ? String(us / 1000) : String(Double(us) / 1000)
 }
 
 struct ExportError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
+}
+
+/// Puts the backend's monotonic traffic times on the wall clock: the first record fixes the offset, so
+/// the milliseconds between packets stay exact however late they are delivered.
+public final class TrafficClock: Sendable {
+    private let epoch = Mutex<Double?>(nil)
+
+    /// A clock whose offset the first record fixes.
+    public init() {}
+
+    /// Wall-clock seconds (since 1970) of a record taken `time` after the backend's monotonic zero.
+    public func wallTime(of time: Duration) -> Double {
+        let seconds = Double(time.components.seconds) + Double(time.components.attoseconds) / 1e18
+        let now = Date().timeIntervalSince1970
+        return epoch.withLock { e in
+            if e == nil { e = now - seconds }
+            return e!
+        } + seconds
+    }
 }

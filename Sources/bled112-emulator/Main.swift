@@ -12,8 +12,19 @@ struct BLED112Emulator: ParsableCommand {
         commandName: "bled112-emulator",
         abstract: "A virtual BLED112 (BGAPI v1) dongle on a pty, with a simulated world of peripherals.",
         discussion: """
-        Prints the pty path as the first line of stdout; point your BGAPI host at it, e.g.
-        pygatt.BGAPIBackend(serial_port=PATH). Runs until SIGINT or SIGTERM.
+        Prints the pty path as the first line of stdout; point your BGAPI host at it, e.g. pygatt.BGAPIBackend(serial_port=PATH), or at --link. Runs until SIGINT or SIGTERM (exit 0).
+
+        SCENARIOS
+          --scenario FILE simulates the world a JSON file describes: the dongle (address, firmware, connection and bond slots, usb or uart), peripherals (address and type, advertising and scan response data, interval, RSSI walk, appearance and departure times), their GATT databases (services, includes, characteristics with properties, values, value generators, notification periods, descriptors, security: encryption, passkey MITM), and timed faults. --print-demo prints the built-in world as a starting point; docs/scenarios.md has every key. A file that does not make sense is refused at start with one line naming the key (exit 1).
+
+        FAULTS (scenario "faults": [{"at": SECONDS, "kind": KIND, ...}])
+          disconnect (peripheral, code: the reason, e.g. 520 = 0x0208 supervision timeout), unplug (seconds off the bus), reset (the dongle resets: off USB, or system_boot with --uart), connectFailure (connection_status then connection_disconnected 0x023E), lateCompletion (seconds: the next procedure ends that much later), attError (peripheral, code), silence (the peripheral stops answering until the 30 s ATT timeout), garble (count random bytes), dropResponse (the next response is lost), delayResponse (seconds).
+
+        PORTS
+          A BLED112 drops off USB when it resets (system_reset, dfu_reset, the reset fault) and comes back after about a second on a new pty, as a real one re-enumerates, perhaps under a new name. --link PATH keeps a symlink that points at the current pty and is absent while the dongle is away, as a udev by-id link is: give hosts that reset on start (pygatt does) the link, not the pty path. --uart makes it a BLE112/BLE113 on a UART instead: the port stays and system_boot arrives.
+
+        STATE AND TIME
+          --state FILE keeps the dongle's flash (bonds, PS keys) across runs, as the real dongle does. --fast makes procedures, pairing and re-enumeration take no simulated time, for tests; without it ATT round trips follow the link's connection interval, as on air.
         """)
 
     @Option(name: .long, help: "World to simulate: 'demo' (built in) or a JSON scenario file (docs/scenarios.md).")
@@ -24,6 +35,12 @@ struct BLED112Emulator: ParsableCommand {
 
     @Option(name: .long, help: "Also create a symlink to the pty at this path (replaced on unplug faults).")
     var link: String?
+
+    @Flag(name: .long, help: """
+        Behave as a BLE112/BLE113 on a UART: a reset keeps the port and sends system_boot. By default the \
+        emulator is a BLED112, which drops off USB on a reset and comes back on a new pty (--link follows it).
+        """)
+    var uart = false
 
     @Flag(name: .long, help: "Procedures take no simulated time (tests, benchmarks).")
     var fast = false
@@ -39,10 +56,11 @@ struct BLED112Emulator: ParsableCommand {
             print(Scenario.demoJSON)
             return
         }
-        let world: Scenario
+        var world: Scenario
         do { world = try Scenario.load(scenario) } catch {
             throw ValidationError("cannot load scenario '\(scenario)': \(error)")
         }
+        if uart { world.dongle.transport = .uart }
         let stored: DonglePersistentState
         do { stored = try state.map(DonglePersistentState.load(path:)) ?? DonglePersistentState() } catch {
             throw ValidationError("\(error)")
@@ -70,64 +88,22 @@ struct BLED112Emulator: ParsableCommand {
                 do { try snapshot.save(path: state) } catch { traffic.error("cannot save state to \(state): \(error)") }
             }
         }
-        let ports = PortKeeper(link: link)
-        runner.unplugged = { after in
-            ports.unplug(after: after) { runner.serve($0) }
-        }
-        let first = try ports.open()
-        printLine(first.slavePath)
-        runner.serve(first.master)
+        // A new pty after each unplug or USB reset, its path printed, the --link re-pointed.
+        let ports = EmulatorPort(link: link)
+        try ports.attach(runner) { printLine($0) }
 
         let signals = [SIGINT, SIGTERM].map { signo -> DispatchSourceSignal in
             signal(signo, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signo, queue: .main)
             source.setEventHandler {
                 runner.stop()
-                ports.closeAll()
+                ports.close()
                 Foundation.exit(0)
             }
             source.resume()
             return source
         }
         withExtendedLifetime(signals) { dispatchMain() }
-    }
-}
-
-/// Creates ptys (a new one after each unplug, as a re-plugged dongle gets a new name) and the symlink.
-final class PortKeeper: @unchecked Sendable {
-    // @unchecked: `current` is only touched on the main queue and in `open()` before dispatchMain.
-    private let link: String?
-    private var current: PseudoTerminal?
-
-    init(link: String?) { self.link = link }
-
-    func open() throws -> PseudoTerminal {
-        let pty = try PseudoTerminal()
-        current = pty
-        if let link {
-            try? FileManager.default.removeItem(atPath: link)
-            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: pty.slavePath)
-        }
-        return pty
-    }
-
-    func unplug(after: Duration, replug: @escaping @Sendable (FileDescriptorTransport) -> Void) {
-        DispatchQueue.main.async {
-            self.current?.close()
-            self.current = nil
-            if let link = self.link { try? FileManager.default.removeItem(atPath: link) }
-            let nanos = after.components.seconds * 1_000_000_000 + after.components.attoseconds / 1_000_000_000
-            DispatchQueue.main.asyncAfter(deadline: .now() + .nanoseconds(Int(nanos))) {
-                guard let pty = try? self.open() else { return }
-                printLine(pty.slavePath)
-                replug(pty.master)
-            }
-        }
-    }
-
-    func closeAll() {
-        current?.close()
-        if let link { try? FileManager.default.removeItem(atPath: link) }
     }
 }
 

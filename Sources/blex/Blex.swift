@@ -4,6 +4,7 @@ import Dispatch
 import Explorer
 import ExplorerRuntime
 import Foundation
+import Synchronization
 import TUI
 
 /// Options every subcommand shares: which dongle.
@@ -14,8 +15,9 @@ struct DongleOptions: ParsableArguments {
     @Option(name: .long, help: "World for the virtual dongle: 'demo' or a scenario JSON file (implies the virtual dongle).")
     var scenario: String?
 
-    func start(callbackQueue: DispatchQueue = DispatchQueue(label: "blex.events")) throws -> Dongle {
-        do { return try Dongle.start(port: port, scenario: scenario, callbackQueue: callbackQueue) } catch {
+    func start(callbackQueue: DispatchQueue = DispatchQueue(label: "blex.events"),
+               prepare: (BGAPIBackend) -> Void = { _ in }) throws -> Dongle {
+        do { return try Dongle.start(port: port, scenario: scenario, callbackQueue: callbackQueue, prepare: prepare) } catch {
             throw ValidationFailure(message: "\(error)")
         }
     }
@@ -35,16 +37,17 @@ struct NamesOptions: ParsableArguments {
         return config + "/blex/uuid_definitions.json"
     }
 
-    /// The names in the file (none when it does not exist yet); a file that does not parse stops blex.
+    /// The names in the file (none when it does not exist yet); a file that does not parse stops blex
+    /// (exit status 64, the reason on stderr).
     func load() throws -> UserNames {
         guard let data = FileManager.default.contents(atPath: path) else {
             if names != nil, FileManager.default.fileExists(atPath: path) {
-                throw ValidationFailure(message: "names file \(path): cannot be read")
+                throw ScriptFailure("names file \(path): cannot be read", .usage)
             }
             return UserNames()
         }
         do { return try UserNames(json: String(decoding: data, as: UTF8.self)) } catch {
-            throw ValidationFailure(message: "names file \(path): \(error)")
+            throw ScriptFailure("names file \(path): \(error)", .usage)
         }
     }
 }
@@ -65,7 +68,8 @@ struct Blex: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "blex",
         abstract: "Explore Bluetooth LE devices through a BLED112 dongle (or its built-in virtual twin).",
-        subcommands: [Explore.self, Scan.self, Read.self, Write.self, Watch.self, Info.self],
+        discussion: ExitStatus.helpText + " Timestamps are ISO 8601 UTC with milliseconds.",
+        subcommands: [Explore.self, Scan.self, Read.self, Write.self, Watch.self, Gatt.self, Info.self],
         defaultSubcommand: Explore.self
     )
 }
@@ -76,16 +80,37 @@ struct Explore: ParsableCommand {
     @OptionGroup var names: NamesOptions
     @Flag(help: "ASCII lines and sparklines instead of Unicode.") var ascii = false
     @Flag(name: .customLong("no-mouse"), help: "Do not capture the mouse.") var noMouse = false
+    @Option(name: .customLong("trace-capacity"),
+            help: "BGAPI packets the traffic pane keeps (recorded from start-up; the oldest go first).")
+    var traceCapacity = 20_000
+
+    func validate() throws {
+        guard (1 ... 1_000_000).contains(traceCapacity) else {
+            throw ValidationError("--trace-capacity must lie in 1…1000000 (got \(traceCapacity))")
+        }
+    }
 
     func run() throws {
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
             throw ValidationFailure(message: "blex needs a terminal; for scripts use `blex scan --json` and friends")
         }
-        let userNames = try names.load()
-        let started = try dongle.start(callbackQueue: .main)
+        // A names file that does not parse stops blex before the terminal is taken (exit 64, the reason).
+        var userNames = UserNames()
+        try reportingFailures { userNames = try names.load() }
         let namesPath = names.path
+        // Traffic is recorded from the very first command: the handler is in place before the backend starts,
+        // and what it receives waits on the main queue until the explorer runs.
+        let clock = TrafficClock()
+        let started = try dongle.start(callbackQueue: .main) { backend in
+            backend.tracesTraffic = true
+            backend.setEventHandler { event in
+                guard let message = EffectRunner.message(for: event, clock: clock) else { return }
+                MainActor.assumeIsolated { ExplorerApp.current?.dispatch(message) }
+            }
+        }
         MainActor.assumeIsolated {
-            ExplorerApp(dongle: started, ascii: ascii, mouse: !noMouse, names: userNames, namesPath: namesPath).run()
+            ExplorerApp(dongle: started, ascii: ascii, mouse: !noMouse, traceCapacity: traceCapacity, clock: clock,
+                        names: userNames, namesPath: namesPath).run()
         }
     }
 }
@@ -98,24 +123,30 @@ struct Scan: ParsableCommand {
     @Flag(help: "One JSON object per device per line.") var json = false
 
     func run() throws {
-        let d = try dongle.start()
-        defer { d.backend.stop() }
-        let results = try d.backend.scan(timeout: .milliseconds(Int64(timeout * 1000)), active: !passive)
-        for r in results.sorted(by: { $0.rssi > $1.rssi }) {
-            let company = r.reports.lazy.compactMap { $0.data.manufacturerData.first?.companyID }.first
-            let services = Array(Set(r.reports.flatMap { $0.data.serviceUUIDs.map(\.description) })).sorted()
-            if json {
-                let fields: [(String, String)] = [
-                    ("address", jsonString(r.address.description)),
-                    ("addressType", jsonString(r.addressType == .random ? "random" : "public")),
-                    ("name", r.name.map(jsonString) ?? "null"), ("rssi", String(r.rssi)),
-                    ("connectable", String(r.isConnectable)), ("packets", String(r.reports.count)),
-                    ("company", company.map { String($0) } ?? "null"),
-                    ("manufacturer", company.flatMap(companyName).map(jsonString) ?? "null"),
-                    ("services", "[" + services.map(jsonString).joined(separator: ",") + "]"),
-                ]
-                print("{" + fields.map { "\"\($0)\":\($1)" }.joined(separator: ",") + "}")
-            } else {
+        try reportingFailures {
+            let d = try dongle.start()
+            defer { d.backend.stop() }
+            // --json streams: a device's object is printed when first heard, and again when a later packet
+            // tells more (its name, services, TX power…); take the last object per address.
+            let streamed = Mutex<[BluetoothAddress: (result: ScanResult, line: String)]>([:])
+            let asJSON = json
+            let results = try d.backend.scan(timeout: .milliseconds(Int64(timeout * 1000)), active: !passive) { report in
+                guard asJSON else { return false }
+                let line: String? = streamed.withLock { seen in
+                    var r = seen[report.address]?.result ?? ScanResult(first: report)
+                    if seen[report.address] != nil { r.add(report) }
+                    let line = scanJSON(r, time: Date().timeIntervalSince1970)
+                    // Only what changed besides the RSSI, packet count and time is worth a new line.
+                    let key = { (l: String) in l.replacingOccurrences(of: #""(time|rssi|packets)":[^,]*,"#, with: "", options: .regularExpression) }
+                    defer { seen[report.address] = (r, line) }
+                    return seen[report.address].map { key($0.line) == key(line) } == true ? nil : line
+                }
+                if let line { print(line); fflush(nil) }
+                return false
+            }
+            guard !json else { return }
+            for r in results.sorted(by: { $0.rssi > $1.rssi }) {
+                let company = r.latestByPacketType.values.lazy.compactMap { $0.data.manufacturerData.first?.companyID }.first
                 let name = Sanitizer.inert(r.name ?? "(no name)")
                 print("\(r.address)  \(r.addressType == .random ? "random" : "public")  \(String(r.rssi).leftPad(4)) dBm  \(name)"
                       + (company.flatMap(companyName).map { "  [\($0)]" } ?? ""))
@@ -124,20 +155,45 @@ struct Scan: ParsableCommand {
     }
 }
 
-/// Connects to `address`, learning its address type from a short scan when not given.
-func connect(_ backend: BGAPIBackend, _ address: String, random: Bool?) throws -> BGAPIDevice {
+/// Connects to `address`, learning its address type from a short scan when not given; a device that only
+/// broadcasts is refused at once. With `passkey`, bonds first (for characteristics that need it).
+func connect(_ backend: BGAPIBackend, _ address: String, random: Bool?, passkey: UInt32? = nil) throws -> BGAPIDevice {
     guard let target = BluetoothAddress(address) else {
-        throw ValidationFailure(message: "'\(address)' is not an address like C4:7C:8D:6A:10:01")
+        throw ScriptFailure("'\(address)' is not an address like C4:7C:8D:6A:10:01", .usage)
     }
     var type: AddressType = random == true ? .random : .public
     if random == nil {
-        let heard = try backend.scan(timeout: .seconds(3)) { $0.address == target }
+        // Stop at its first advertisement: its packet type says whether it accepts connections.
+        let heard = try backend.scan(timeout: .seconds(3)) { $0.address == target && $0.packetType != .scanResponse }
         guard let hit = heard.first(where: { $0.address == target }) else {
-            throw ValidationFailure(message: "\(target) was not heard in 3 s: is it advertising and in range?")
+            throw ScriptFailure("\(target) was not heard in 3 s: is it advertising and in range?", .notFound)
+        }
+        guard hit.isConnectable else {
+            throw ScriptFailure("\(target) does not accept connections (it only broadcasts)", .connectFailed)
         }
         type = hit.addressType
     }
-    return try backend.connect(address: target, timeout: .seconds(10), addressType: type)
+    let device: BGAPIDevice
+    do { device = try backend.connect(address: target, timeout: .seconds(10), addressType: type) } catch {
+        throw ScriptFailure("cannot connect to \(target): \(error)", error.code == nil && ExitStatus(error) == .dongle ? .dongle : .connectFailed)
+    }
+    if let passkey {
+        try? backend.setSecurityParameters(requireMITM: false, ioCapabilities: .keyboardDisplay)
+        do { try device.bond(permanent: true, passkey: passkey) } catch {
+            throw ScriptFailure("pairing with \(target) failed: \(error)\(error.code.map { ": " + $0.meaning } ?? "")", .pairingFailed)
+        }
+    }
+    return device
+}
+
+/// The passkey option of the commands that connect.
+struct PasskeyOption: ParsableArguments {
+    @Option(help: "Pair with this passkey (up to 6 digits) before reading or writing.") var passkey: String?
+
+    func validate() throws {
+        if let p = passkey, p.count > 6 || UInt32(p) == nil { throw ValidationError("--passkey takes up to six digits") }
+    }
+    var value: UInt32? { passkey.flatMap { UInt32($0) } }
 }
 
 /// A characteristic by UUID (`2A37`, 128-bit), a handle (`0x0012`, `18`) or its name (the user's or the SIG's).
@@ -146,11 +202,15 @@ func resolve(_ target: String, on device: BGAPIDevice, names: UserNames = UserNa
     if t.hasPrefix("0x"), t.count <= 6, let h = UInt16(t.dropFirst(2), radix: 16) { return AttributeHandle(h) }
     if t.count < 4, let h = UInt16(t) { return AttributeHandle(h) }
     guard let uuid = BluetoothUUID(target) else {
-        let all = try (device.services ?? device.discoverServices()).flatMap(\.characteristics)
+        let all: [GATTCharacteristic]
+        do { all = try (device.services ?? device.discoverServices()).flatMap(\.characteristics) } catch {
+            throw ScriptFailure("cannot discover \(device.address)'s characteristics: \(error)", (error as? BGAPIError).map(ExitStatus.init) ?? .failure)
+        }
         if let c = all.first(where: { characteristicLabel($0.uuid, names)?.lowercased() == t }) { return c.valueHandle }
-        throw ValidationFailure(message: "'\(target)' is neither a UUID (2A37, 6E400002-…), a handle (0x0012) nor a characteristic's name")
+        throw ScriptFailure("'\(target)' is neither a UUID (2A37, 6E400002-…), a handle (0x0012) nor a characteristic's name on \(device.address)",
+                            .notFound)
     }
-    return try device.handle(for: uuid)
+    do { return try device.handle(for: uuid) } catch { throw ScriptFailure("\(uuid) is not on \(device.address): \(error)", .notFound) }
 }
 
 struct AddressArguments: ParsableArguments {
@@ -166,49 +226,61 @@ struct Read: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Read a characteristic (long values whole).")
     @OptionGroup var dongle: DongleOptions
     @OptionGroup var target: AddressArguments
-    @Argument(help: "Characteristic UUID, handle or name.") var characteristic: String
+    @Argument(help: "Characteristic UUID, handle or name (the user's, from --names, or the SIG's).") var characteristic: String
     @OptionGroup var names: NamesOptions
+    @OptionGroup var passkey: PasskeyOption
     @Flag(help: "JSON output.") var json = false
 
     func run() throws {
-        let userNames = try names.load()
-        let d = try dongle.start()
-        defer { d.backend.stop() }
-        let device = try connect(d.backend, target.address, random: target.random)
-        let handle = try resolve(characteristic, on: device, names: userNames)
-        let value = try device.readLongHandle(handle)
-        let uuid = device.services?.flatMap(\.characteristics).first { $0.valueHandle == handle }?.uuid
-        let decoded = uuid.flatMap { decodeValue($0, value) }
-        let name = characteristicLabel(uuid, userNames)
-        if json {
-            print("{\"handle\":\"\(handle)\",\"name\":\(name.map(jsonString) ?? "null"),\"hex\":\"\(value.map { String(format: "%02X", $0) }.joined())\",\"decoded\":\(decoded.map(jsonString) ?? "null")}")
-        } else {
-            print(value.map { String(format: "%02X", $0) }.joined(separator: " ") + (decoded.map { "  (\(Sanitizer.inert($0)))" } ?? ""))
+        try reportingFailures {
+            let userNames = try names.load()
+            let d = try dongle.start()
+            defer { d.backend.stop() }
+            let device = try connect(d.backend, target.address, random: target.random, passkey: passkey.value)
+            let handle = try resolve(characteristic, on: device, names: userNames)
+            let value = try device.readLongHandle(handle)
+            let uuid = device.services?.flatMap(\.characteristics).first { $0.valueHandle == handle }?.uuid
+            let decoded = uuid.flatMap { decodeValue($0, value) }
+            let name = characteristicLabel(uuid, userNames)
+            if json {
+                print("{\"time\":\(jsonString(LogExport.isoTimestamp(Date().timeIntervalSince1970))),\"handle\":\"\(handle)\",\"name\":\(name.map(jsonString) ?? "null"),\"hex\":\"\(value.map { String(format: "%02X", $0) }.joined())\",\"decoded\":\(decoded.map(jsonString) ?? "null")}")
+            } else {
+                print(value.map { String(format: "%02X", $0) }.joined(separator: " ") + (decoded.map { "  (\(Sanitizer.inert($0)))" } ?? ""))
+            }
         }
     }
 }
 
 struct Write: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write hex bytes to a characteristic.")
+    static let configuration = CommandConfiguration(abstract: "Write hex bytes (or --text) to a characteristic.")
     @OptionGroup var dongle: DongleOptions
     @OptionGroup var target: AddressArguments
     @Argument(help: "Characteristic UUID or handle.") var characteristic: String
-    @Argument(help: "Value as hex, e.g. 01A0FF or '01 A0 FF'.") var hex: String
+    @Argument(help: "Value as hex (01A0FF, '01 A0 FF', 0x01A0FF), or text with --text.") var value: String
+    @Flag(help: "The value is UTF-8 text (escapes: \\n, \\t, \\xNN, \\\\).") var text = false
     @Flag(name: .customLong("no-response"), help: "Write without response.") var noResponse = false
+    @OptionGroup var passkey: PasskeyOption
+
+    func validate() throws {
+        if case let .failure(e) = (text ? ValueFormat.text : .hex).parse(value) {
+            throw ValidationError("bad \(text ? "text" : "hex") value: \(e)")
+        }
+    }
 
     func run() throws {
-        let bytes: [UInt8]
-        switch ValueFormat.hex.parse(hex) {
-        case let .success(b): bytes = b
-        case let .failure(e): throw ValidationFailure(message: "bad hex value: \(e)")
+        try reportingFailures {
+            guard case let .success(bytes) = (text ? ValueFormat.text : .hex).parse(value) else { return }
+            if noResponse, bytes.count > BGAPIDevice.maximumWriteLength {
+                throw ScriptFailure("\(bytes.count) bytes: a write without response carries at most \(BGAPIDevice.maximumWriteLength)", .usage)
+            }
+            let d = try dongle.start()
+            defer { d.backend.stop() }
+            let device = try connect(d.backend, target.address, random: target.random, passkey: passkey.value)
+            let handle = try resolve(characteristic, on: device)
+            if bytes.count > BGAPIDevice.maximumWriteLength { try device.writeLongHandle(handle, bytes) }
+            else { try device.writeHandle(handle, bytes, withResponse: !noResponse) }
+            print("wrote \(bytes.count) bytes to \(handle)\(noResponse ? " (without response)" : "")")
         }
-        let d = try dongle.start()
-        defer { d.backend.stop() }
-        let device = try connect(d.backend, target.address, random: target.random)
-        let handle = try resolve(characteristic, on: device)
-        if bytes.count > BGAPIDevice.maximumWriteLength && !noResponse { try device.writeLongHandle(handle, bytes) }
-        else { try device.writeHandle(handle, bytes, withResponse: !noResponse) }
-        print("wrote \(bytes.count) bytes to \(handle)")
     }
 }
 
@@ -216,20 +288,28 @@ struct Watch: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Subscribe and print notifications until interrupted.")
     @OptionGroup var dongle: DongleOptions
     @OptionGroup var target: AddressArguments
-    @Argument(help: "Characteristic UUID, handle or name.") var characteristic: String
+    @Argument(help: "Characteristic UUID, handle or name (the user's, from --names, or the SIG's).") var characteristic: String
     @OptionGroup var names: NamesOptions
-    @Flag(help: "Use indications instead of notifications.") var indicate = false
+    @Flag(help: "Use indications instead of notifications (the default when the characteristic only indicates).") var indicate = false
+    @OptionGroup var passkey: PasskeyOption
     @Option(help: "Stop after this many values.") var count: Int?
     @Option(help: "Stop after this many seconds.") var duration: Double?
     @Flag(help: "One JSON object per value per line.") var json = false
 
     func run() throws {
+        try reportingFailures { try watch() }
+    }
+
+    private func watch() throws {
         let userNames = try names.load()
         let d = try dongle.start()
-        let device = try connect(d.backend, target.address, random: target.random)
+        let device = try connect(d.backend, target.address, random: target.random, passkey: passkey.value)
         let handle = try resolve(characteristic, on: device, names: userNames)
-        let uuid = device.services?.flatMap(\.characteristics).first { $0.valueHandle == handle }?.uuid
+        let found = device.services?.flatMap(\.characteristics).first { $0.valueHandle == handle }
+        let uuid = found?.uuid
         let name = characteristicLabel(uuid, userNames)
+        // A characteristic that can only indicate is watched with indications.
+        let indicate = indicate || found.map { $0.properties.contains(.indicate) && !$0.properties.contains(.notify) } == true
         let done = DispatchSemaphore(value: 0)
         let seen = Counter()
         let limit = count
@@ -237,11 +317,11 @@ struct Watch: ParsableCommand {
         try device.subscribeHandle(handle, indication: indicate) { h, value in
             let hex = value.map { String(format: "%02X", $0) }.joined(separator: asJSON ? "" : " ")
             let decoded = uuid.flatMap { decodeValue($0, value) }
-            let time = Date().timeIntervalSince1970
+            let time = LogExport.isoTimestamp(Date().timeIntervalSince1970)
             if asJSON {
-                print("{\"time\":\(String(format: "%.3f", time)),\"handle\":\"\(h)\",\"name\":\(name.map(jsonString) ?? "null"),\"hex\":\"\(hex)\",\"decoded\":\(decoded.map(jsonString) ?? "null")}")
+                print("{\"time\":\(jsonString(time)),\"handle\":\"\(h)\",\"name\":\(name.map(jsonString) ?? "null"),\"hex\":\"\(hex)\",\"decoded\":\(decoded.map(jsonString) ?? "null")}")
             } else {
-                print("\(String(format: "%.3f", time))  \(h)  \(name.map(Sanitizer.inert) ?? "")  \(hex)" + (decoded.map { "  (\(Sanitizer.inert($0)))" } ?? ""))
+                print("\(time)  \(h)  \(name.map(Sanitizer.inert) ?? "")  \(hex)" + (decoded.map { "  (\(Sanitizer.inert($0)))" } ?? ""))
             }
             fflush(nil)
             if let limit, seen.increment() >= limit { done.signal() }
@@ -266,17 +346,34 @@ struct Watch: ParsableCommand {
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show the dongle: port, address, firmware, bonds.")
     @OptionGroup var dongle: DongleOptions
+    @Flag(help: "One JSON object.") var json = false
 
     func run() throws {
-        let d = try dongle.start()
-        defer { d.backend.stop() }
-        let info = try d.backend.send(SystemGetInfoCommand())
-        let connections = try d.backend.send(SystemGetConnectionsCommand())
-        print("port:        \(d.name)\(d.simulated ? " (SIMULATED)" : "")")
-        print("address:     \(try d.backend.macAddress())")
-        print("firmware:    \(info.major).\(info.minor).\(info.patch) build \(info.build), link layer \(info.llVersion), protocol \(info.protocolVersion), hardware \(info.hw)")
-        print("connections: \(connections.maxConn) slots")
-        print("bonds:       \(try d.backend.bonds().count)")
+        try reportingFailures {
+            let d = try dongle.start()
+            defer { d.backend.stop() }
+            let info = try d.backend.send(SystemGetInfoCommand())
+            let connections = try d.backend.send(SystemGetConnectionsCommand())
+            let address = try d.backend.macAddress()
+            let bonds = try d.backend.bonds()
+            let firmware = "\(info.major).\(info.minor).\(info.patch)"
+            if json {
+                let fields: [(String, String)] = [
+                    ("port", jsonString(d.name)), ("simulated", String(d.simulated)), ("address", jsonString(address.description)),
+                    ("firmware", jsonString(firmware)), ("build", String(info.build)), ("linkLayer", String(info.llVersion)),
+                    ("protocol", String(info.protocolVersion)), ("hardware", String(info.hw)),
+                    ("connectionSlots", String(connections.maxConn)),
+                    ("bonds", "[" + bonds.map { String($0.rawValue) }.joined(separator: ",") + "]"),
+                ]
+                print("{" + fields.map { "\"\($0)\":\($1)" }.joined(separator: ",") + "}")
+                return
+            }
+            print("port:        \(d.name)\(d.simulated ? " (SIMULATED)" : "")")
+            print("address:     \(address)")
+            print("firmware:    \(firmware) build \(info.build), link layer \(info.llVersion), protocol \(info.protocolVersion), hardware \(info.hw)")
+            print("connections: \(connections.maxConn) slots")
+            print("bonds:       \(bonds.count)")
+        }
     }
 }
 

@@ -14,9 +14,13 @@ struct Dongle {
 
     /// Finds and starts a dongle: `--port` if given, else the first BLED112 by USB id, else the virtual one
     /// with `scenario` (default `demo`). Throws a one-line reason with what to do.
-    static func start(port: String?, scenario: String?, callbackQueue: DispatchQueue) throws -> Dongle {
+    /// `prepare` runs on the new backend before it starts (the explorer turns tracing on there, so the
+    /// reset and hello are in its traffic pane too).
+    static func start(port: String?, scenario: String?, callbackQueue: DispatchQueue,
+                      prepare: (BGAPIBackend) -> Void = { _ in }) throws -> Dongle {
         if let port {
             let backend = BGAPIBackend(serialPort: port, callbackQueue: callbackQueue)
+            prepare(backend)
             do { try backend.start(reset: true, delayAfterReset: .seconds(1)) } catch {
                 throw StartError("cannot start the dongle on \(port): \(error)")
             }
@@ -24,12 +28,16 @@ struct Dongle {
         }
         if scenario == nil, let found = PortDiscovery().bled112Ports().first {
             let backend = BGAPIBackend(serialPort: found, callbackQueue: callbackQueue)
+            prepare(backend)
             do { try backend.start(reset: true, delayAfterReset: .seconds(1)) } catch {
                 throw StartError("found a BLED112 at \(found) but cannot start it: \(error); unplug and replug it, or pass --port")
             }
             return Dongle(backend: backend, name: found, simulated: false, runner: nil)
         }
         let world: Scenario
+        if let path = scenario, path != "demo", !FileManager.default.fileExists(atPath: path) {
+            throw StartError("no scenario file at \(path): pass --scenario demo or a JSON file (see docs/scenarios.md)")
+        }
         do { world = try Scenario.load(scenario ?? "demo") } catch {
             throw StartError("cannot load scenario \(scenario ?? "demo"): \(error)")
         }
@@ -45,6 +53,7 @@ struct Dongle {
             return host
         }
         let backend = BGAPIBackend(port: port, callbackQueue: callbackQueue)
+        prepare(backend)
         do { try backend.start(reset: true, delayAfterReset: .milliseconds(10)) } catch {
             throw StartError("the virtual dongle did not start: \(error)")
         }

@@ -23,13 +23,15 @@ final class ExplorerApp {
     private let ascii: Bool
     private let mouse: Bool
 
-    init(dongle: Dongle, ascii: Bool, mouse: Bool, names: UserNames, namesPath: String) {
+    init(dongle: Dongle, ascii: Bool, mouse: Bool, traceCapacity: Int = 20_000, clock: TrafficClock = TrafficClock(),
+         names: UserNames = UserNames(), namesPath: String? = nil) {
         self.dongle = dongle
         self.ascii = ascii
         self.mouse = mouse
-        runner = EffectRunner(backend: dongle.backend) { message in
+        runner = EffectRunner(backend: dongle.backend, clock: clock) { message in
             DispatchQueue.main.async { MainActor.assumeIsolated { ExplorerApp.current?.dispatch(message) } }
         }
+        state.traffic.packets.setCapacity(traceCapacity)
         state.portName = dongle.name
         state.simulated = dongle.simulated
         state.utcOffset = TimeZone.current.secondsFromGMT()
@@ -54,7 +56,7 @@ final class ExplorerApp {
         self.terminal = terminal
         (state.width, state.height) = terminal.size
         dongle.backend.setEventHandler { event in
-            guard let message = EffectRunner.message(for: event) else { return }
+            guard let message = self.runner.message(for: event) else { return }
             MainActor.assumeIsolated { ExplorerApp.current?.dispatch(message) }
         }
         let input = DispatchSource.makeReadSource(fileDescriptor: STDIN_FILENO, queue: .main)

@@ -244,20 +244,6 @@ import Testing
         #expect(ad.encodedBytes[3] == 0xFF)
     }
 
-    /// SplitMix64: a tiny seeded generator so the property test is reproducible.
-    struct SplitMix64 {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func byte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
-    }
-
     /// Half uniform noise, half AD-shaped bytes (small lengths, known types, beacon prefixes), cut to `length`.
     static func randomPayload(_ rng: inout SplitMix64, length: Int) -> [UInt8] {
         var out: [UInt8] = []
@@ -280,7 +266,7 @@ import Testing
     }
 
     @Test func randomBytesNeverTrapAndRoundTrip() {
-        var rng = SplitMix64(state: 0x00B1_E5ED)
+        var rng = SplitMix64(seed: 0x00B1_E5ED)
         var structureCount = 0, truncations = 0, paddings = 0, decodedBeacons = 0
         for _ in 0 ..< 2000 {
             let input = Self.randomPayload(&rng, length: rng.below(41))
@@ -304,3 +290,9 @@ import Testing
     }
 }
 
+extension SplitMix64 {
+    /// A number in 0..<n.
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    /// A random byte.
+    mutating func byte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
+}

@@ -137,7 +137,7 @@ let longDevice = "F0:12:34:56:78:04", lock = "C8:DF:84:AA:00:05", tag = "F5:4A:3
         var h = try Harness()
         let unknown = BGAPIPacket(messageType: .commandOrResponse, messageClass: .gap, messageID: 0x40, payload: [])
         #expect(h.send(.unknown(unknown)) == [.event(.systemProtocolError(.init(reason: .invalidCommand)))])
-        #expect(h.send(.hardwareIOPortWrite(.init(port: 0, mask: 1, data: 1))) == [.response(.hardwareIOPortWrite(.init(result: .notImplemented)))])
+        #expect(h.send(.hardwareIOPortWrite(.init(port: 0, mask: 1, data: 1))) == [.response(.hardwareIOPortWrite(.init(result: .success)))])
         #expect(h.send(.hardwareSPITransfer(.init(channel: 0, data: [1]))) == [.response(.hardwareSPITransfer(.init(result: .notImplemented, channel: 0, data: [])))])
         #expect(h.send(.dfuFlashUpload(.init(data: [1, 2]))) == [.response(.dfuFlashUpload(.init(result: .wrongState)))])
         #expect(h.send(.systemEndpointTX(.init(endpoint: 3, data: [1]))) == [.response(.systemEndpointTX(.init(result: .notImplemented)))])

@@ -270,11 +270,11 @@ import Testing
         var h = try Harness()
         let cFound = h.connect(hrm)
         let c = try #require(cFound)
-        let out = h.collect(h.model.inject(.init(at: 0, kind: "disconnect", peripheral: "hrm", code: 0x0213), at: h.now))
+        let out = h.collect(h.model.inject(.init(at: 0, kind: .disconnect, peripheral: "hrm", code: 0x0213), at: h.now))
         #expect(out == [.event(.connectionDisconnected(.init(connection: c, reason: .remoteUserTerminatedConnection)))])
         let c2Found = h.connect(thermo)
         let c2 = try #require(c2Found)
-        #expect(h.collect(h.model.inject(.init(at: 0, kind: "disconnect", peripheral: "thermo"), at: h.now))
+        #expect(h.collect(h.model.inject(.init(at: 0, kind: .disconnect, peripheral: "thermo"), at: h.now))
                 == [.event(.connectionDisconnected(.init(connection: c2, reason: .connectionTimeout)))])
     }
 
@@ -282,7 +282,7 @@ import Testing
         var h = try Harness()
         let cFound = h.connect(tag, type: .random)
         let c = try #require(cFound)
-        _ = h.model.inject(.init(at: 0, kind: "attError", peripheral: "tag", code: 0x0481), at: h.now)
+        _ = h.model.inject(.init(at: 0, kind: .attError, peripheral: "tag", code: 0x0481), at: h.now)
         let battery = AttributeHandle(12)
         #expect(h.exchange(.attClientReadByHandle(.init(connection: c, chrHandle: battery))).procedureResults == [BGAPIErrorCode(rawValue: 0x0481)])
         #expect(h.exchange(.attClientReadByHandle(.init(connection: c, chrHandle: battery))).values.map(\.value) == [[0x1E]])
@@ -292,7 +292,7 @@ import Testing
         var h = try Harness()
         let cFound = h.connect(tag, type: .random)
         let c = try #require(cFound)
-        _ = h.model.inject(.init(at: 0, kind: "silence", peripheral: "tag"), at: h.now)
+        _ = h.model.inject(.init(at: 0, kind: .silence, peripheral: "tag"), at: h.now)
         #expect(h.send(.attClientReadByHandle(.init(connection: c, chrHandle: AttributeHandle(12))))
                 == [.response(.attClientReadByHandle(.init(connection: c, result: .success)))])
         #expect(h.advance(by: .seconds(29)).isEmpty)
@@ -303,17 +303,17 @@ import Testing
 
     @Test func lostAndDelayedResponses() throws {
         var h = try Harness()
-        _ = h.model.inject(.init(at: 0, kind: "dropResponse"), at: h.now)
+        _ = h.model.inject(.init(at: 0, kind: .dropResponse), at: h.now)
         #expect(h.send(.systemHello(.init())).isEmpty)
         #expect(h.send(.systemHello(.init())) == [.response(.systemHello(.init()))])
-        _ = h.model.inject(.init(at: 0, kind: "delayResponse", seconds: 2), at: h.now)
+        _ = h.model.inject(.init(at: 0, kind: .delayResponse, seconds: 2), at: h.now)
         #expect(h.send(.systemHello(.init())).isEmpty)
         #expect(h.advance(by: .seconds(3)) == [.response(.systemHello(.init()))])
     }
 
     @Test func scriptedFaultsRunOnTheWorldClockAndDevicesComeAndGo() throws {
         var scenario = try Scenario.load("demo")
-        scenario.faults = [.init(at: 5, kind: "disconnect", peripheral: "hrm", code: 0x0208)]
+        scenario.faults = [.init(at: 5, kind: .disconnect, peripheral: "hrm", code: 0x0208)]
         var h = try Harness(scenario)
         let cFound = h.connect(hrm)
         let c = try #require(cFound)
@@ -329,7 +329,7 @@ import Testing
 
     @Test func badScenariosAreRejectedWithTheReason() throws {
         var scenario = try Scenario.load("demo")
-        scenario.faults = [.init(at: 1, kind: "explode")]
+        scenario.faults = [.init(at: 1, kind: .disconnect, peripheral: "nobody")]
         #expect(throws: ScenarioError.self) { _ = try DongleModel(scenario: scenario) }
         scenario.faults = []
         scenario.peripherals[0].address = "nope"

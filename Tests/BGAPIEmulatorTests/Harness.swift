@@ -7,6 +7,8 @@ struct Harness {
     var now: Duration = .zero
     var persisted = 0
     var resets = 0
+    /// The re-enumeration delays of USB resets seen.
+    var usbResets: [Duration] = []
 
     init(_ scenario: Scenario = try! Scenario.load("demo"), timing: EmulatorTiming = .instant,
          state: DonglePersistentState = .init()) throws {
@@ -18,7 +20,7 @@ struct Harness {
             switch output {
             case let .send(m): return m
             case .persist: persisted += 1; return nil
-            case .reset: resets += 1; return nil
+            case let .reset(after): resets += 1; usbResets.append(after); return nil
             default: return nil
             }
         }
@@ -49,10 +51,11 @@ struct Harness {
         return out.compactMap { if case let .event(.gapScanResponse(e)) = $0 { e } else { nil } }
     }
 
-    /// Connects to a demo device and returns its handle.
-    mutating func connect(_ address: String, type: AddressType = .public) -> ConnectionHandle? {
+    /// Connects to a demo device and returns its handle (interval in 1.25 ms units).
+    mutating func connect(_ address: String, type: AddressType = .public, interval: ClosedRange<UInt16> = 60 ... 76) -> ConnectionHandle? {
         let rsp = send(.gapConnectDirect(.init(address: BluetoothAddress(address)!, addressType: type,
-                                               connIntervalMin: 60, connIntervalMax: 76, timeout: 100, latency: 0)))
+                                               connIntervalMin: interval.lowerBound, connIntervalMax: interval.upperBound,
+                                               timeout: 100, latency: 0)))
         guard case let .response(.gapConnectDirect(r))? = rsp.first, r.result == .success else { return nil }
         let events = advance(by: .seconds(2))
         for case let .event(.connectionStatus(s)) in events where s.connection == r.connectionHandle && s.flags.contains(.connected) {

@@ -95,7 +95,7 @@ final class TestHost: Sendable {
         r.unplugged = { after in asked.withLock { $0 = after } }
         r.serve(pty.master)
         let host = TestHost(try SerialPort.open(path: pty.slavePath))
-        r.inject(.init(at: 0, kind: "unplug", seconds: 0.5))
+        r.inject(Scenario.Fault(at: 0, kind: .unplug, seconds: 0.5))
         #expect(host.waitClosed(), "the host must see the dongle vanish")
         #expect(asked.withLock { $0 } == .milliseconds(500))
         // Re-plugged as a new port: the dongle answers there, bonds intact.
@@ -106,6 +106,69 @@ final class TestHost: Sendable {
         #expect(host2.wait { $0.contains(.response(.systemHello(.init()))) })
         r.stop()
         second.close()
+    }
+
+    /// Reference §1.3: after `system_reset` a BLED112 drops off USB and re-enumerates, maybe under a new name;
+    /// the pty closes, a new one appears and the link follows it, as pygatt's and blex's reopen expect.
+    @Test func aBLED112ResetDropsThePortAndComesBackBehindTheLink() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("blex-reset-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let link = directory.appendingPathComponent("ttyBLED112").path
+        let r = try runner(timing: EmulatorTiming(attRoundTrip: .zero, connectionSetup: .zero, pairing: .zero,
+                                                 usbReenumeration: .milliseconds(200)))
+        let paths = Mutex<[String]>([])
+        let plugged = DispatchSemaphore(value: 0)
+        let port = EmulatorPort(link: link)
+        try port.attach(r) { path in paths.withLock { $0.append(path) }; plugged.signal() }
+        #expect(plugged.wait(timeout: .now() + 5) == .success)
+        let host = TestHost(try SerialPort.open(path: link))
+        try host.send(.systemHello(.init()))
+        #expect(host.wait { $0.contains(.response(.systemHello(.init()))) })
+        try host.send(.systemReset(.init(bootInDFU: false)))
+        #expect(host.waitClosed(), "the host must see the dongle drop off USB")
+        #expect(plugged.wait(timeout: .now() + 5) == .success, "and come back")
+        let seen = paths.withLock { $0 }
+        #expect(seen.count == 2, "a new pty (the kernel may reuse the number): \(seen)")
+        let host2 = TestHost(try SerialPort.open(path: link))
+        try host2.send(.systemGetConnections(.init()))
+        #expect(host2.wait { m in m.filter { if case .event(.connectionStatus) = $0 { true } else { false } }.count == 3 })
+        #expect(!host2.received.contains { if case .event(.systemBoot) = $0 { true } else { false } }, "no system_boot over USB")
+        r.stop()
+        port.close()
+        #expect(!FileManager.default.fileExists(atPath: link))
+    }
+
+    /// Reference §4.2: a UART module keeps its port over a reset and announces itself with `system_boot`.
+    @Test func aUARTModuleResetKeepsThePortAndSendsSystemBoot() throws {
+        var scenario = try Scenario.load("demo")
+        scenario.dongle.transport = .uart
+        let r = EmulatorRunner(model: try DongleModel(scenario: scenario, timing: .instant))
+        let pty = try PseudoTerminal()
+        r.unplugged = { _ in Issue.record("a UART module never leaves the bus") }
+        r.serve(pty.master)
+        let host = TestHost(try SerialPort.open(path: pty.slavePath))
+        try host.send(.systemReset(.init(bootInDFU: false)))
+        #expect(host.wait { $0.contains { if case .event(.systemBoot) = $0 { true } else { false } } })
+        try host.send(.systemHello(.init()))
+        #expect(host.wait { $0.contains(.response(.systemHello(.init()))) })
+        #expect(!host.isClosed)
+        r.stop()
+        pty.close()
+    }
+
+    /// Without an `unplugged` handler nothing could bring a new port, so a reset keeps the one it has
+    /// (how in-process users that reopen their own transport, and older tests, keep working).
+    @Test func withoutAReplugHandlerAResetKeepsThePort() throws {
+        let pty = try PseudoTerminal()
+        let r = try runner()
+        r.serve(pty.master)
+        let host = TestHost(try SerialPort.open(path: pty.slavePath))
+        try host.send(.systemReset(.init(bootInDFU: false)))
+        try host.send(.systemHello(.init()))
+        #expect(host.wait { $0.contains(.response(.systemHello(.init()))) })
+        r.stop()
+        pty.close()
     }
 
     @Test func stateFileRoundTripsAndIsPrivate() throws {

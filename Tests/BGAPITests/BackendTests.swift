@@ -20,14 +20,14 @@ import Testing
         #expect(hrm.name == "Pulse HRM")
         #expect(hrm.addressType == .public)
         #expect((-103 ... -38).contains(hrm.rssi))
-        #expect(hrm.reports.count >= 2)
+        #expect(hrm.packetCount >= 2)
         #expect(hrm.isConnectable)
         #expect(hrm.latestByPacketType[.scanResponse]?.data.txPowerLevel == 4)
-        #expect(hrm.reports.first?.data.serviceUUIDs.contains { $0.matches(BluetoothUUID(0x180D)) } == true)
+        #expect(hrm.latestByPacketType[.connectableAdvertisement]?.data.serviceUUIDs.contains { $0.matches(BluetoothUUID(0x180D)) } == true)
         let tag = try #require(results.first { $0.address == Demo.tag })
         #expect(tag.addressType == .random)
         let beacon = try #require(results.first { $0.address == BluetoothAddress("D6:1E:0B:EA:C0:06")! })
-        #expect(beacon.reports.first?.data.manufacturerData.first?.iBeacon?.major == 1)
+        #expect(beacon.recentReports.first?.data.manufacturerData.first?.iBeacon?.major == 1)
         #expect(!beacon.isConnectable)
         // The hostile name arrives as received (U+FFFD for its bad bytes); rendering it inert is the UI's job.
         let hostile = try #require(results.first { $0.address == BluetoothAddress("DE:AD:BE:EF:00:09")! })
@@ -99,7 +99,7 @@ import Testing
         let hrm = try backend.connect(address: Demo.hrm)
         #expect(throws: BGAPIError.att(.writeNotPermitted)) { try hrm.write(BluetoothUUID(0x2A38), [1]) }
         #expect(throws: BGAPIError.att(.readNotPermitted)) { try hrm.read(BluetoothUUID(0x2A39)) }
-        dongle.inject("attError", peripheral: "hrm", code: 0x0480)
+        dongle.inject(.attError, peripheral: "hrm", code: 0x0480)
         #expect(throws: BGAPIError.att(BGAPIErrorCode(rawValue: 0x0480))) { try hrm.read(BluetoothUUID(0x2A38)) }
         #expect(try hrm.read(BluetoothUUID(0x2A38)) == [1])
     }
@@ -152,9 +152,9 @@ import Testing
         let notified = Recorder<Int>()
         try device.subscribe(BluetoothUUID(0xFFE1)) { _, _ in notified.add(0) }
         #expect(notified.wait(for: 20, within: 5))
-        dongle.inject("dropResponse")
+        dongle.inject(.dropResponse)
         let started = ContinuousClock.now
-        #expect(throws: BGAPIError.timeout(operation: "attclient_read_by_handle", after: .milliseconds(500))) {
+        #expect(throws: BGAPIError.timeout(operation: "read", after: .milliseconds(500))) {
             _ = try device.readHandle(device.handle(for: BluetoothUUID(0xFFE2)), timeout: .milliseconds(500))
         }
         let elapsed = ContinuousClock.now - started
@@ -171,17 +171,17 @@ import Testing
         let events = Recorder<BGAPIBackendEvent>()
         backend.setEventHandler { if case .disconnected = $0 { events.add($0) } }
         let hrm = try backend.connect(address: Demo.hrm)
-        let reasons = Recorder<BGAPIErrorCode>()
+        let reasons = Recorder<LinkLoss>()
         hrm.onDisconnect { reasons.add($0) }
-        dongle.inject("disconnect", peripheral: "hrm", code: 0x0213)
+        dongle.inject(.disconnect, peripheral: "hrm", code: 0x0213)
         #expect(reasons.wait(for: 1, within: 5))
-        #expect(reasons.all == [.remoteUserTerminatedConnection])
-        #expect(!hrm.isConnected && hrm.disconnectReason == .remoteUserTerminatedConnection)
+        #expect(reasons.all == [.disconnected(.remoteUserTerminatedConnection)])
+        #expect(!hrm.isConnected && hrm.disconnectReason == .disconnected(.remoteUserTerminatedConnection))
         #expect(events.wait(for: 1, within: 2))
         #expect(throws: BGAPIError.notConnected) { try hrm.read(BluetoothUUID(0x2A38)) }
-        // Reconnecting makes a new link.
+        // Reconnecting makes a new link for the same peripheral: the same object.
         let again = try backend.connect(address: Demo.hrm)
-        #expect(again !== hrm && again.isConnected)
+        #expect(again === hrm && again.isConnected && hrm.disconnectReason == nil)
     }
 
     @Test func disconnectMidDiscoveryEndsItWithTheReason() throws {
@@ -190,7 +190,7 @@ import Testing
         defer { backend.stop() }
         let thermo = try backend.connect(address: Demo.thermo)
         DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(100)) {
-            dongle.inject("disconnect", peripheral: "thermo", code: 0x0208)
+            dongle.inject(.disconnect, peripheral: "thermo", code: 0x0208)
         }
         #expect(throws: BGAPIError.disconnected(reason: .connectionTimeout)) { try thermo.discoverServices() }
     }
@@ -226,7 +226,7 @@ import Testing
             try backend.connect(address: Demo.hrm, intervalMax: .milliseconds(400), supervisionTimeout: .milliseconds(500), latency: 4)
         }
         let started = ContinuousClock.now
-        #expect(throws: BGAPIError.timeout(operation: "gap_connect_direct", after: .milliseconds(400))) {
+        #expect(throws: BGAPIError.timeout(operation: "connect", after: .milliseconds(400))) {
             try backend.connect(address: BluetoothAddress("12:34:56:78:9A:BC")!, timeout: .milliseconds(400))
         }
         #expect(ContinuousClock.now - started < .seconds(2))
@@ -290,10 +290,10 @@ import Testing
         let discarded = Recorder<Int>()
         backend.setEventHandler { if case let .discarded(d) = $0 { discarded.add(d.bytes.count) } }
         backend.commandTimeout = .milliseconds(300)
-        dongle.inject("dropResponse")
+        dongle.inject(.dropResponse)
         #expect(throws: BGAPIError.timeout(operation: "system_address_get", after: .milliseconds(300))) { try backend.macAddress() }
         #expect(try backend.macAddress() == BluetoothAddress("00:07:80:B1:E0:01")!)
-        dongle.inject("garble", seconds: nil)
+        dongle.inject(.garble, seconds: nil)
         #expect(discarded.wait(for: 1, within: 3))
         #expect(try backend.macAddress() == BluetoothAddress("00:07:80:B1:E0:01")!)
     }
@@ -304,19 +304,38 @@ import Testing
         let closed = Recorder<String>()
         backend.setEventHandler { if case let .portClosed(why) = $0 { closed.add(why) } }
         let hrm = try backend.connect(address: Demo.hrm)
-        dongle.inject("delayResponse", seconds: 5)
-        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(100)) { dongle.inject("unplug", seconds: 0.2) }
+        dongle.inject(.delayResponse, seconds: 5)
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(100)) { dongle.inject(.unplug, seconds: 0.2) }
         let started = ContinuousClock.now
         #expect(throws: BGAPIError.self) { try hrm.read(BluetoothUUID(0x2A38)) }
         #expect(ContinuousClock.now - started < .seconds(2), "pending calls fail at once, not at their deadline")
         #expect(closed.wait(for: 1, within: 2))
         #expect(!backend.isRunning && !hrm.isConnected)
         #expect(throws: BGAPIError.notRunning) { try backend.macAddress() }
-        try dongle.plugIn()
+        #expect(dongle.plugIns.wait(for: 3, within: 5), "back on the bus after the unplug")
         try backend.start(reset: false)
         #expect(try backend.macAddress() == BluetoothAddress("00:07:80:B1:E0:01")!)
         #expect(try backend.connect(address: Demo.hrm).isConnected)
         backend.stop()
+    }
+
+    @Test func autoDiscoveryNeverResetsAPortItCannotConfirm() throws {
+        let dev = FileManager.default.temporaryDirectory.appendingPathComponent("blex-dev-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dev) }
+        try FileManager.default.createDirectory(at: dev, withIntermediateDirectories: true)
+        // A pty stands in for the unknown USB modem: it would accept the reset if we sent it.
+        let modem = try PseudoTerminal()
+        try FileManager.default.createSymbolicLink(atPath: dev.appendingPathComponent("cu.usbmodem1411").path,
+                                                   withDestinationPath: modem.slavePath)
+        let backend = BGAPIBackend(port: .discover(PortDiscovery(strategy: .deviceNames, deviceRoot: dev.path)))
+        #expect {
+            try backend.start(reset: true)
+        } throws: { error in
+            guard case let .noDongle(why) = error as? BGAPIError else { return false }
+            return why.contains("cu.usbmodem1411") && why.contains("--port")
+        }
+        #expect(!backend.isRunning)
+        modem.close()
     }
 
     @Test func noDongleSaysWhatToDo() {

@@ -19,8 +19,19 @@ final class VirtualDongle: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         link = directory.appendingPathComponent("ttyBLED112").path
         pty = Mutex(nil)
+        // A BLED112 that resets (or is unplugged) leaves the bus and comes back on a new pty, as on USB.
+        runner.unplugged = { [weak self] after in
+            guard let self else { return }
+            try? FileManager.default.removeItem(atPath: self.link)
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: after.wholeNanoseconds))) { [weak self] in
+                try? self?.plugIn()
+            }
+        }
         try plugIn()
     }
+
+    /// How many times the dongle has come onto the bus (1 at first; +1 after each reset or unplug).
+    let plugIns = Recorder<Int>()
 
     /// A new pty, served by the same dongle (bonds kept), and the link pointed at it.
     func plugIn() throws {
@@ -29,6 +40,7 @@ final class VirtualDongle: Sendable {
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: terminal.slavePath)
         pty.withLock { $0 = terminal }
         runner.serve(terminal.master)
+        plugIns.add(1)
     }
 
     /// A backend on this dongle, started without the 1 s reset wait.
@@ -38,7 +50,7 @@ final class VirtualDongle: Sendable {
         return backend
     }
 
-    func inject(_ kind: String, peripheral: String? = nil, code: UInt16? = nil, seconds: Double? = nil) {
+    func inject(_ kind: Scenario.Fault.Kind, peripheral: String? = nil, code: UInt16? = nil, seconds: Double? = nil) {
         runner.inject(Scenario.Fault(at: 0, kind: kind, peripheral: peripheral, code: code, seconds: seconds))
     }
 

@@ -127,4 +127,16 @@ final class EventRecorder: Sendable {
         #expect(found == ["/dev/ttyACM1", "/dev/ttyACM2"])
         #expect(PortDiscovery(sysfsRoot: root.appendingPathComponent("nothing").path).bled112Ports().isEmpty)
     }
+
+    @Test func nameOnlyDiscoveryTheMacOSPathFindsCandidatesButConfirmsNone() throws {
+        let dev = FileManager.default.temporaryDirectory.appendingPathComponent("blex-dev-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dev) }
+        try FileManager.default.createDirectory(at: dev, withIntermediateDirectories: true)
+        for name in ["cu.usbmodem1411", "cu.Bluetooth-Incoming-Port", "tty.usbmodem1411"] {
+            _ = FileManager.default.createFile(atPath: dev.appendingPathComponent(name).path, contents: nil)
+        }
+        let discovery = PortDiscovery(strategy: .deviceNames, deviceRoot: dev.path)
+        #expect(discovery.candidates() == [.init(path: dev.path + "/cu.usbmodem1411", isConfirmed: false)])
+        #expect(discovery.bled112Ports().isEmpty, "a name is no proof: an Arduino is a cu.usbmodem too")
+    }
 }

@@ -30,7 +30,7 @@ struct BlexEndToEndTests {
 
         // Filter down to it; `g` makes sure the first (only) visible row is the selected one.
         tmux.type("/")
-        try await tmux.waitFor("the filter prompt") { $0.text.contains("Name, address or maker contains:") }
+        try await tmux.waitFor("the filter prompt") { $0.text.contains("Name, address, maker or service contains:") }
         tmux.type("Pulse")
         tmux.press("Enter")
         try await tmux.waitFor("the filtered list") { $0.text.contains("Devices 1/") && $0.text.contains("· /Pulse") }
@@ -138,7 +138,7 @@ struct BlexEndToEndTests {
             screen.lines.contains { $0.hasPrefix("│Pulse HRM") && $0.contains(Self.pulse) }
         }
         tmux.type("/")
-        try await tmux.waitFor("the filter prompt") { $0.text.contains("Name, address or maker contains:") }
+        try await tmux.waitFor("the filter prompt") { $0.text.contains("Name, address, maker or service contains:") }
         tmux.type("Pulse")
         tmux.press("Enter")
         try await tmux.waitFor("the filtered list") { $0.text.contains("Devices 1/") }
@@ -201,6 +201,115 @@ struct BlexEndToEndTests {
         try await tmux.waitForExit()
     }
 
+    /// One notifying battery whose link the world drops every 12 s (supervision timeout).
+    static let droppingWorld = """
+        {"name": "dropping", "peripherals": [{"id": "blink", "address": "C0:FF:EE:00:00:01",
+          "advertising": {"flags": 6, "name": "Blinker"},
+          "services": [{"uuid": "180F", "characteristics": [{"uuid": "2A19", "properties": ["read", "notify"],
+            "value": "50", "notifyIntervalMs": 400}]}]}],
+         "faults": [\((1 ... 12).map { #"{"at": \#($0 * 12), "kind": "disconnect", "peripheral": "blink"}"# }.joined(separator: ", "))]}
+        """
+
+    @Test("traffic: filters and search; a dropped link keeps its tree and Enter reconnects and re-subscribes")
+    func trafficAndReconnect() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("blex-e2e-dropping-\(UUID().uuidString).json")
+        try Self.droppingWorld.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let tmux = try Tmux.start(width: 120, height: 40, scenario: file.path)
+        defer { tmux.kill() }
+
+        try await tmux.waitFor("Blinker in the scan pane", timeout: .seconds(30)) { $0.lines.contains { $0.hasPrefix("│Blinker") } }
+        // The cursor starts on row 1: Enter connects Blinker.
+        tmux.press("Enter")
+        try await tmux.waitFor("Blinker's tree") { $0.text.contains("GATT · Blinker ─") && $0.text.contains("Battery Level") }
+        tmux.press("Tab")
+        // Generic Access, Generic Attribute, Battery Service, Battery Level.
+        try await tmux.select(row: 3, named: "Battery Level")
+        tmux.type("n")
+        try await tmux.waitFor("Battery Level marked [N]") { $0.text.contains("Battery Level [N]") }
+
+        // The traffic pane, recorded from start-up: hide the scan responses, then one connection, then a search.
+        tmux.press("Tab")
+        tmux.type("tS")
+        let traffic = try await tmux.waitFor("the traffic without scan responses") { screen in
+            screen.text.contains("BGAPI traffic") && screen.text.contains("no scan rsp")
+                && screen.text.contains("attclient_attribute_value")
+        }
+        #expect(!traffic.text.contains("gap_scan_response"), "scan responses hidden:\n\(traffic.report)")
+        #expect(traffic.text.range(of: #"\d\d:\d\d:\d\d\.\d{3} [←→] "#, options: .regularExpression) != nil,
+                "ms timestamps:\n\(traffic.report)")
+        tmux.type("o")
+        try await tmux.waitFor("one connection") { $0.text.contains("no scan rsp · conn 0") }
+        tmux.type("/")
+        tmux.type("get_rssi")
+        tmux.press("Enter")
+        let searched = try await tmux.waitFor("the search") { screen in
+            screen.text.contains("/get_rssi") && screen.text.contains("connection_get_rssi")
+        }
+        #expect(!searched.text.contains("attclient_attribute_value"), "only matches:\n\(searched.report)")
+        tmux.type("t")
+
+        // The world drops the link: the tree stays, greyed, with the reason; Enter reconnects and re-subscribes.
+        let dropped = try await tmux.waitFor("the dropped link", timeout: .seconds(20)) { $0.text.contains("GATT · Blinker · link down") }
+        #expect(dropped.text.contains("Battery Level"), "the tree is kept:\n\(dropped.report)")
+        #expect(dropped.text.contains("disconnected: "), "the log records the disconnect:\n\(dropped.report)")
+        tmux.press("Escape")
+        tmux.press("Enter")
+        let back = try await tmux.waitFor("the link back, re-subscribed") { screen in
+            screen.text.contains("GATT · Blinker ─") && screen.text.contains("Battery Level [N]")
+                && screen.statusLine.contains("1 connected")
+        }
+        #expect(back.text.contains("subscribed: notifications on"), "the log records the subscription:\n\(back.report)")
+        tmux.type("q")
+        try await tmux.waitFor("the quit question") { $0.text.contains("Quit?") }
+        tmux.type("y")
+        try await tmux.waitForExit()
+    }
+
+    @Test("a connect that cannot complete is cancelled at once with d, and the scan goes on")
+    func cancelPendingConnect() async throws {
+        let world = """
+            {"name": "leaving", "peripherals": [
+              {"id": "gone", "address": "C0:FF:EE:00:00:02", "advertising": {"flags": 6, "name": "Leaver"}, "leavesAt": 2},
+              {"id": "stay", "address": "C0:FF:EE:00:00:03", "advertising": {"flags": 6, "name": "Stayer"}}]}
+            """
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("blex-e2e-leaving-\(UUID().uuidString).json")
+        try world.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let tmux = try Tmux.start(width: 120, height: 30, scenario: file.path)
+        defer { tmux.kill() }
+        try await tmux.waitFor("Leaver in the scan pane", timeout: .seconds(30)) { $0.lines.contains { $0.hasPrefix("│Leaver") } }
+        // Leaver goes silent at 2 s: a connect to it then never completes.
+        try await Task.sleep(for: .seconds(3))
+        tmux.type("/")
+        tmux.type("Leaver")
+        tmux.press("Enter")
+        tmux.press("Enter")
+        try await tmux.waitFor("the pending connect") { $0.text.contains("GATT · Leaver · connecting") }
+        let asked = ContinuousClock.now
+        tmux.type("d")
+        let cancelled = try await tmux.waitFor("the connect given up", timeout: .seconds(3)) { $0.text.contains("Advertisement · Leaver") }
+        #expect(ContinuousClock.now - asked < .seconds(3), "at once, not after the 10 s timeout")
+        #expect(cancelled.statusLine.contains("0 connected"), "\(cancelled.report)")
+        // The library's own wait ends at its timeout; the scan must still be on afterwards.
+        tmux.type("/")
+        tmux.type("Stayer")
+        tmux.press("Enter")
+        try await Task.sleep(for: .seconds(11))
+        func packets(_ screen: Screen) -> Int? {
+            guard let line = screen.lines.first(where: { $0.contains("C0:FF:EE:00:00:03 · public") }),
+                  let range = line.range(of: #"\d+ packets"#, options: .regularExpression) else { return nil }
+            return Int(line[range].split(separator: " ")[0])
+        }
+        let before = try await tmux.waitFor("Stayer's advertisement") { packets($0) != nil }
+        try await Task.sleep(for: .seconds(1.5))
+        let after = tmux.capture()
+        #expect(!after.statusLine.contains("failed") && !after.text.contains("timeout"), "no late error:\n\(after.report)")
+        #expect((packets(after) ?? 0) > (packets(before) ?? .max), "still scanning after the library's timeout:\n\(after.report)")
+        tmux.type("q")
+        try await tmux.waitForExit()
+    }
+
     @Test("a 20×6 terminal renders and quits")
     func tinyTerminal() async throws {
         let tmux = try Tmux.start(width: 20, height: 6)
@@ -247,10 +356,34 @@ struct BlexEndToEndTests {
         let object = (try? JSONSerialization.jsonObject(with: Data(named.stdout.utf8))) as? [String: Any]
         #expect(object?["name"] as? String == "Strap spot", "the user's name: \(named.stdout)")
         #expect(object?["decoded"] as? String == "Chest", "the value: \(named.stdout)")
-        // A names file that does not parse stops blex with the reason.
+        // Issue 9: scan --json carries beacons and one timestamp format; distinct exit codes; gatt --json.
+        let beacon = objects.first { ($0["beacon"] as? [String: Any])?["type"] as? String == "iBeacon" }
+        #expect((beacon?["beacon"] as? [String: Any])?["major"] is Int, "the iBeacon decoded:\n\(scan.stdout)")
+        #expect((pulse?["time"] as? String)?.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"#, options: .regularExpression) != nil)
+        let refused = try await runProcess(blex, ["read", "--scenario", "demo", "D6:1E:0B:EA:C0:06", "2A19"], timeout: .seconds(30))
+        #expect(refused.status == 4 && refused.stderr.contains("only broadcasts"), "a beacon is refused: \(refused.stderr)")
+        let missing = try await runProcess(blex, ["read", "--scenario", "demo", "11:22:33:44:55:66", "2A19"], timeout: .seconds(30))
+        #expect(missing.status == 3, "a device not heard: \(missing.stderr)")
+        let denied = try await runProcess(blex, ["read", "--scenario", "demo", Self.pulse, "2A39"], timeout: .seconds(30))
+        #expect(denied.status == 5 && denied.stderr.contains("read_not_permitted"), "an ATT error: \(denied.stderr)")
+        let usage = try await runProcess(blex, ["write", "--scenario", "demo", Self.pulse, "2A39", "zz"], timeout: .seconds(30))
+        #expect(usage.status == 64, "bad hex is a usage error: \(usage.stderr)")
+        let noFile = try await runProcess(blex, ["scan", "--scenario", "/nonexistent/world.json"], timeout: .seconds(30))
+        #expect(noFile.status == 2 && noFile.stderr.split(separator: "\n").count == 1 && noFile.stderr.contains("no scenario file"),
+                "one line: \(noFile.stderr)")
+        // gatt --json, with the names file's name for 2A38 beside the SIG's service names.
+        let gatt = try await runProcess(blex, ["gatt", "--scenario", "demo", "--names", names.path, Self.pulse, "--json"],
+                                        timeout: .seconds(40))
+        #expect(gatt.status == 0, "gatt: \(gatt.stderr)")
+        let table = try #require(try JSONSerialization.jsonObject(with: Data(gatt.stdout.utf8)) as? [String: Any])
+        let serviceNames = (table["services"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+        #expect(serviceNames.contains("Heart Rate") && serviceNames.contains("Battery Service"), "\(gatt.stdout)")
+        #expect(gatt.stdout.contains("\"decoded\":\"Chest\""), "values read and decoded")
+        #expect(gatt.stdout.contains("\"uuid\":\"2A38\",\"name\":\"Strap spot\""), "the user's name: \(gatt.stdout)")
+        // A names file that does not parse stops blex with the reason, as a usage error.
         try #"{"uuid16bitServiceDefinitions": {"18": {"name": "x"}}}"#.write(to: names, atomically: true, encoding: .utf8)
         let bad = try await runProcess(blex, ["read", "--scenario", "demo", "--names", names.path, Self.pulse, "2A38"])
-        #expect(bad.status != 0 && bad.stderr.contains("\"18\" is not a 16-bit UUID in hex"), "stderr: \(bad.stderr)")
+        #expect(bad.status == 64 && bad.stderr.contains("\"18\" is not a 16-bit UUID in hex"), "stderr: \(bad.stderr)")
     }
 }
 
@@ -487,7 +620,7 @@ struct Tmux {
     static let session = "blex"
 
     /// Starts blex at `width`×`height`; fails the test (saying how to install tmux) when tmux is missing.
-    static func start(width: Int, height: Int, arguments: [String] = []) throws -> Tmux {
+    static func start(width: Int, height: Int, scenario: String = "demo", arguments: [String] = []) throws -> Tmux {
         let executable = try #require(findInPath("tmux"), """
             tmux is not installed: the end-to-end tests drive blex through it. Install it \
             (`sudo apt-get install -y tmux` on Debian/Ubuntu, `brew install tmux` on macOS) and run again.
@@ -511,7 +644,7 @@ struct Tmux {
         let started = tmux.run(["-f", config.path, "new-session", "-d", "-s", session, "-x", String(width), "-y", String(height),
                                 "/bin/sh", "-c", wrapper, "sh", tmux.statusFile.path,
                                 "env", "TERM=xterm-256color", "LANG=C.UTF-8", "XDG_CONFIG_HOME=\(folder.path)", blex,
-                                "--scenario", "demo"] + arguments)
+                                "--scenario", scenario] + arguments)
         if started.status != 0 {
             tmux.kill()
             try #require(started.status == 0, "tmux new-session failed (\(started.status)): \(started.stderr)")

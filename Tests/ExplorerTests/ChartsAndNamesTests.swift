@@ -119,12 +119,12 @@ import TUI
     @Test func vOnACharacteristicOpensItsChartAndTheDevicesRSSI() {
         var s = heartRateState()
         press(&s, ch("v"))
-        #expect(s.charts.open == ChartTarget(address: hrmAddress, handle: H.measurement))
+        #expect(s.chart == ChartTarget(address: hrmAddress, handle: H.measurement))
         press(&s, .escape)
-        #expect(s.charts.open == nil)
+        #expect(s.chart == nil)
         s.focus = .scan
         press(&s, ch("v"))
-        #expect(s.charts.open == ChartTarget(address: hrmAddress, handle: nil), "from the list: the RSSI chart")
+        #expect(s.chart == ChartTarget(address: hrmAddress, handle: nil), "from the list: the RSSI chart")
     }
 
     @Test func theChartIsModalPauseFreezesTheWindowAndZSteps() {
@@ -143,7 +143,26 @@ import TUI
         press(&s, ch("z"), ch("z"))
         #expect(s.charts.window == 300)
         press(&s, ch("q"))
-        #expect(s.charts.open == nil && !s.quitting, "q closes the chart, it does not quit")
+        #expect(s.chart == nil && !s.quitting, "q closes the chart, it does not quit")
+    }
+
+    @Test func theChartIsAModeHelpFromItComesBackToIt() {
+        var s = heartRateState()
+        s.width = 120
+        s.height = 50  // help (at most 38 rows) leaves the chart's title row showing
+        press(&s, ch("v"))
+        #expect(s.mode == .chart(ChartTarget(address: hrmAddress, handle: H.measurement)))
+        press(&s, ch("p"), ch("?"))
+        #expect(s.showHelp && s.chart == nil)
+        let screen = ExplorerView.render(s).text
+        #expect(screen.contains("Keys — j/k page") && screen.contains("Chart · Pulse HRM"), "help over the chart")
+        press(&s, ch("x"))
+        #expect(s.chart == ChartTarget(address: hrmAddress, handle: H.measurement) && s.charts.pausedAt != nil,
+                "closing help goes back to the chart, still paused")
+        press(&s, .escape)
+        #expect(s.mode == .browse && s.charts.pausedAt == nil)
+        press(&s, ch("?"), ch("x"))
+        #expect(s.mode == .browse, "help opened from the panes goes back to them")
     }
 
     @Test func fPicksANumberFormatAndRevaluesTheHistory() throws {
@@ -440,7 +459,7 @@ import TUI
              .fetched(thermoAddress, AttributeHandle(0x0018), Array("Outdoor".utf8)),
              .notified(thermoAddress, AttributeHandle(0x0012), [0x66, 0x08], indication: false, 1),
              .notified(thermoAddress, AttributeHandle(0x0016), [0xF4, 0x01], indication: false, 2))
-        #expect(s.log.map(\.name) == ["Temperature \"Indoor\"", "Temperature \"Outdoor\""])
+        #expect(s.log.filter { !$0.isLinkEvent }.map(\.name) == ["Temperature \"Indoor\"", "Temperature \"Outdoor\""])
         let jsonl = LogExport.jsonl(s.log)
         #expect(jsonl.contains(#""name":"Temperature \"Indoor\"""#) && jsonl.contains(#""name":"Temperature \"Outdoor\"""#))
         s.width = 120

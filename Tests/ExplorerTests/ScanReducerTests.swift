@@ -55,7 +55,7 @@ import TUI
         #expect(d.observedInterval == nil, "one packet gives no interval")
     }
 
-    @Test func sortCyclesThroughRSSINameAndLastSeen() {
+    @Test func sortCyclesThroughRSSINameLastSeenAndFirstSeen() {
         let a = BluetoothAddress(rawValue: 0xA), b = BluetoothAddress(rawValue: 0xB), c = BluetoothAddress(rawValue: 0xC)
         var s = ExplorerState()
         send(&s, .advertisement(report(a, rssi: -40, name: "Zeta"), 10),
@@ -69,6 +69,9 @@ import TUI
         press(&s, ch("s"))
         #expect(s.sort == .lastSeen)
         #expect(s.visibleDevices.map(\.address) == [b, c, a], "most recently heard first")
+        press(&s, ch("s"))
+        #expect(s.sort == .firstSeen)
+        #expect(s.visibleDevices.map(\.address) == [a, c, b], "in the order first heard")
         press(&s, ch("s"))
         #expect(s.sort == .rssi)
         #expect(s.visibleDevices.map(\.address) == [a, c, b])
@@ -103,9 +106,9 @@ import TUI
         #expect(s.filter == "apple", "Enter keeps the filter")
         #expect(s.visibleDevices.map(\.address) == [beaconAddress], "the maker's name matches")
 
-        // Reopening starts from the kept text; matching by address works too.
+        // Reopening starts a fresh filter (issue 9); matching by address works too.
         press(&s, ch("/"))
-        #expect(s.promptText == "apple")
+        #expect(s.promptText.isEmpty && s.filter.isEmpty)
         press(&s, .control("u"))
         typeText(&s, "d0:5f")
         press(&s, .enter)
@@ -221,22 +224,29 @@ import TUI
         #expect(s.connections.isEmpty)
     }
 
-    @Test func disconnectedRemovesTheConnection() throws {
+    @Test func aDroppedLinkKeepsItsTreeGreyedWithTheReason() throws {
         var s = connectedState()
         select(.characteristic(H.controlPoint), in: &s)
         press(&s, ch("w"))
         #expect(s.editor != nil)
         send(&s, .disconnected(hrmAddress, reason: "supervision timeout"))
-        #expect(s.hrm == nil)
+        let c = try #require(s.hrm, "a link the user did not close stays, for its tree (issue 9)")
+        #expect(c.state == .disconnected("supervision timeout") && c.services == fixtureServices && !c.isLive)
         #expect(s.lastError == "\(hrmAddress) disconnected: supervision timeout")
         #expect(s.editor == nil, "the editor on that device closes")
-        #expect(s.focus == .scan)
         #expect(s.devices[hrmAddress] != nil, "the device stays in the list")
+        #expect(s.log.last?.kind == .disconnected && s.log.last?.note == "supervision timeout")
 
         // A second (stale) disconnect changes nothing.
         s.lastError = nil
         send(&s, .disconnected(hrmAddress, reason: "again"))
         #expect(s.lastError == nil)
+
+        // A disconnect the user asked for removes the connection.
+        s = connectedState()
+        press(&s, ch("d"))
+        send(&s, .disconnected(hrmAddress, reason: "local user terminated"))
+        #expect(s.hrm == nil && s.focus == .scan)
     }
 
     @Test func disconnectKeyAsksToDisconnect() throws {

@@ -93,7 +93,9 @@ import Testing
         #expect(reason(.u32be, "-70000") == "must not be negative")
         #expect(reason(.u8, "") == "not a whole number")
         #expect(reason(.u8, "1.5") == "not a whole number")
-        #expect(reason(.s16le, "0x10") == "not a whole number")
+        #expect(reason(.s16le, "0x") == "not a whole number")
+        #expect(reason(.u8, "0x1G") == "not a whole number")
+        #expect(reason(.u8, "0x100") == "out of range 0…255", "a hex integer is range-checked like a decimal one")
         #expect(reason(.float32le, "") == "not a number")
         #expect(reason(.float32le, "abc") == "not a number")
         #expect(reason(.u8, "255") == nil && reason(.s8, "-128") == nil)
@@ -106,6 +108,11 @@ import Testing
         #expect(try ValueFormat.hex.parse("01a0ff").get() == [0x01, 0xA0, 0xFF])
         #expect(try ValueFormat.hex.parse("  0 1a0 f f ").get() == [0x01, 0xA0, 0xFF], "spaces anywhere")
         #expect(try ValueFormat.hex.parse("").get() == [], "an empty value is a value")
+        // Issue 9: 0x prefixes, on the whole value or on each byte, and commas.
+        #expect(try ValueFormat.hex.parse("0x01A0FF").get() == [0x01, 0xA0, 0xFF])
+        #expect(try ValueFormat.hex.parse("0x01, 0xa0, 0XFF").get() == [0x01, 0xA0, 0xFF])
+        #expect(try ValueFormat.u16le.parse("0x1234").get() == [0x34, 0x12])
+        #expect(try ValueFormat.s8.parse("-0x80").get() == [0x80])
         #expect(ValueFormat.hex.render([0x01, 0xA0, 0xFF]) == "01 A0 FF")
         #expect(ValueFormat.hex.render([]) == "")
         let all = (0 ... 255).map(UInt8.init)
@@ -116,7 +123,8 @@ import Testing
         #expect(reason(.hex, "0") == "odd number of hex digits: add a leading 0")
         #expect(reason(.hex, "01 2") == "odd number of hex digits: add a leading 0")
         #expect(reason(.hex, "01z") == "'z' is not a hex digit")
-        #expect(reason(.hex, "0x01") == "'x' is not a hex digit")
+        #expect(reason(.hex, "1x01") == "'x' is not a hex digit", "0x only leads a value or a byte")
+        #expect(reason(.hex, "0x0g") == "'g' is not a hex digit")
     }
 
     @Test func textEscapesRoundTrip() throws {

@@ -46,6 +46,28 @@ import TUI
         s = treeState(); s.focus = .log; press(&s, ch("t")); send(&s, .traffic("→ \u{1B}[2J gap_discover"), .traffic("! torn"))
         out.append(("traffic", s))
         s = treeState(); s.ascii = true; out.append(("ascii", s))
+        // Issue 9: the traffic pane with real packets (held, filtered), a packet's and an entry's detail, a
+        // zoomed pane, a dropped link's greyed tree, a long value, an iBeacon.
+        s = treeState(); s.focus = .log; press(&s, ch("t"))
+        send(&s, .packet(linkUp(0, hrmAddress), 5), .packet(readCommand(0, H.bodySensor), 6), .packet(readResponse(0), 6.1),
+             .packet(valueEvent(0, H.bodySensor, [0x1B, 0x5B, 0x32, 0x4A] + Array(repeating: 0x41, count: 40)), 6.2),
+             .packet(scanResponse(hostileAddress), 7), .traffic("! 3 bytes dropped\u{7}"))
+        out.append(("traffic packets", s))
+        var held = s; press(&held, ch("k"), ch("k"), ch("p")); send(&held, .packet(scanResponse(hrmAddress), 8))
+        out.append(("traffic held", held))
+        var filtered = s; press(&filtered, ch("S"), ch("C"), ch("o")); out.append(("traffic filtered", filtered))
+        var packet = s; press(&packet, ch("k"), ch("k"), .enter); out.append(("packet detail", packet))
+        var search = s; press(&search, ch("/")); typeText(&search, "read"); out.append(("search", search))
+        s = treeState(); s.focus = .log; press(&s, .enter); out.append(("entry detail", s))
+        s = treeState(); press(&s, ch("z")); out.append(("zoomed", s))
+        s = treeState(); send(&s, .disconnected(hrmAddress, reason: "supervision timeout\u{1B}[2J")); out.append(("dropped", s))
+        s = treeState(); select(.characteristic(H.bodySensor), in: &s); send(&s, .read(hrmAddress, H.bodySensor, Array(0 ..< 200), 9))
+        out.append(("long value", s))
+        s = ExplorerState()
+        send(&s, .advertisement(report(beaconAddress, rssi: -70, packetType: .nonConnectableAdvertisement, extra: iBeaconData), 10))
+        out.append(("ibeacon", s))
+        s = BondListTests.bondedState(); press(&s, ch("B")); out.append(("bonds asking", s))
+        send(&s, .bondList([BondHandle(rawValue: 1), BondHandle(rawValue: 0)])); press(&s, ch("D")); out.append(("bonds", s))
         s = treeState(); send(&s, .failed(nil, "dongle gone\u{7}")); out.append(("error", s))
         return out
     }
@@ -150,7 +172,9 @@ import TUI
         let ramp = Set(Glyphs.unicode.sparkRamp)
         let hrmRow = try #require(lines.first { $0.contains("Pulse HRM") })
         let thermoRow = try #require(lines.first { $0.contains("Thermo") })
-        #expect(hrmRow.filter { ramp.contains($0) }.count == 12, "one bar per second heard: \(hrmRow)")
+        // 16 columns of 3 s (the header says 48 s): 12 seconds heard fill 4 columns.
+        #expect(RSSIHistory.secondsPerColumn(width: 16) == 3 && lines.joined().contains("RSSI, last 48 s"))
+        #expect(hrmRow.filter { ramp.contains($0) }.count == 4, "one bar per 3 s heard: \(hrmRow)")
         #expect(thermoRow.filter { ramp.contains($0) }.count == 1)
         // Rising RSSI: the bars rise too, weakest first.
         let bars = hrmRow.filter { ramp.contains($0) }.map { Glyphs.unicode.sparkRamp.firstIndex(of: $0)! }
@@ -212,8 +236,13 @@ import TUI
         var s = scannedState()
         press(&s, ch("?"))
         send(&s, .resize(width: 120, height: 40))
-        let text = ExplorerView.render(s).text
-        #expect(text.contains("Keys — j/k page, any other key closes"))
+        // Two pages at 120×40 (the chart's keys are on the second): every page's text together.
+        var text = ExplorerView.render(s).text
+        #expect(text.contains("Keys — j/k page, any other key closes") && text.contains("page 1/2"))
+        press(&s, ch("j"))
+        let second = ExplorerView.render(s).text
+        #expect(second.contains("page 2/2"))
+        text += second
         for b in Keymap.bindings {
             #expect(text.contains(b.description), "help misses \(b.action): \(b.description)")
             #expect(text.contains(b.label), "help misses the keys of \(b.action): \(b.label)")
@@ -270,7 +299,7 @@ import TUI
         let screen = ExplorerView.render(s)
         #expect(screen.lines == [
             "┌─ Devices 2 · RSSI ───────────────────────────────────────┐",
-            "│Name                  Address             RSSI 60 s     CB│",
+            "│Name                  Address             RSSI 56 s     CB│",
             "│Pulse HRM             C4:7C:8D:6A:10:01 P  -52        ▆ ● │",
             "│(unnamed)             D6:1E:0B:EA:C0:06 R  -80        ▃ - │",
             "│                                                          │",
@@ -283,10 +312,10 @@ import TUI
             "│  ▸ Heart Rate Measurement [N]            72 bpm  N 0x000C│",
             "│    Body Sensor Location                          R 0x000F│",
             "└──────────────────────────────────────────────────────────┘",
-            "┌─ Notifications 2 ────────────────────────────────────────┐",
+            "┌─ Notifications 2 + 2 events ─────────────────────────────┐",
+            "│01:16:40.100 S Pulse HRM    Heart Rate Measurement subscr…│",
             "│10:13:20.250 N Pulse HRM    Heart Rate Measurement 71 bpm…│",
             "│10:13:21.250 N Pulse HRM    Heart Rate Measurement 72 bpm…│",
-            "│                                                          │",
             "└──────────────────────────────────────────────────────────┘",
             " blex   scanning 1 connected                         ? help ",
         ])

@@ -74,6 +74,13 @@ def main():
     check(-103 <= rssi <= -38 and rssi != 25, "get_rssi gave %r" % rssi)
     hrm.disconnect()
 
+    # A new link to a device that is not bonded starts with notifications off (Core Vol 3 Part G 3.3.3.3).
+    hrm = adapter.connect(HRM)
+    chars = hrm.discover_characteristics()
+    cccd = chars[uuid16_to_uuid(0x2A37)].descriptors[uuid16_to_uuid(0x2902)]
+    check(hrm.char_read_handle(cccd) == bytearray(b"\x00\x00"), "CCCD on a new link")
+    hrm.disconnect()
+
     # Thermometer: device information, indications, bonding.
     thermo = adapter.connect(THERMO)
     thermo.discover_characteristics()

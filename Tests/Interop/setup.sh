@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Creates Tests/Interop/.venv with the outside BGAPI clients pinned: pygatt 5.0.0, pyserial 3.5, bgapi 0.7.
+# Creates Tests/Interop/.venv with the outside BGAPI clients pinned: pygatt 5.0.0, pyserial 3.5, bgapi 0.7, and pytest 8.3.4 for the virtual-dongle example.
 # Idempotent; prints the venv's python as its last line. Installs python3-venv from Debian if needed.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 venv="$here/.venv"
 stamp="$venv/.blex-pins"
-pins="pygatt==5.0.0 pyserial==3.5 bgapi==0.7"
+pins="pygatt==5.0.0 pyserial==3.5 bgapi==0.7 pytest==8.3.4"
 
 if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$pins" ]; then
     echo "$venv/bin/python"

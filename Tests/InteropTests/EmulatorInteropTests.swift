@@ -17,7 +17,10 @@ import Testing
     }
 }
 
-/// Starts `bled112-emulator`, hands its pty path to a Python client script, and stops it with SIGTERM.
+/// Starts `bled112-emulator` with a `--link`, hands the link to a Python client script, and stops it with
+/// SIGTERM. The link matters: like a real BLED112 (reference §1.3), the emulator drops off "USB" on the
+/// `system_reset` that pygatt's `start()` sends and comes back on a new pty; the link follows it, as
+/// `/dev/ttyACM0` or a udev by-id link does for the real dongle.
 enum EmulatorSession {
     static var emulatorBinary: URL {
         get throws {
@@ -34,9 +37,13 @@ enum EmulatorSession {
     }
 
     static func run(script: String, emulatorArguments: [String]) throws -> [String: Any] {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("blex-interop-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let link = directory.appendingPathComponent("ttyBLED112").path
         let emulator = Process()
         emulator.executableURL = try emulatorBinary
-        emulator.arguments = emulatorArguments
+        emulator.arguments = emulatorArguments + ["--link", link]
         let out = Pipe(), err = Pipe()
         emulator.standardOutput = out
         emulator.standardError = err
@@ -50,7 +57,7 @@ enum EmulatorSession {
         }
         let client = Process()
         client.executableURL = try Oracle.python
-        client.arguments = [Oracle.interopDirectory.appendingPathComponent(script).path, path]
+        client.arguments = [Oracle.interopDirectory.appendingPathComponent(script).path, link]
         let clientOut = Pipe()
         client.standardOutput = clientOut
         client.standardError = clientOut
@@ -119,6 +126,78 @@ enum EmulatorSession {
         emulator.waitUntilExit()
         #expect(emulator.terminationStatus == 0)
         #expect(!FileManager.default.fileExists(atPath: link))
+    }
+
+    /// Reference §1.3/§4.2 through the real binary: by default `system_reset` drops the pty (the link goes,
+    /// a new path is printed and the link comes back); with `--uart` the port stays and `system_boot` arrives.
+    @Test(arguments: [false, true])
+    func resetReEnumeratesLikeABLED112OrBootsLikeAUARTModule(uart: Bool) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("blex-emu-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let link = dir.appendingPathComponent("ttyBLED112").path
+        let emulator = Process()
+        emulator.executableURL = try EmulatorSession.emulatorBinary
+        emulator.arguments = ["--fast", "--link", link] + (uart ? ["--uart"] : [])
+        let out = Pipe()
+        emulator.standardOutput = out
+        emulator.standardError = FileHandle.nullDevice
+        try emulator.run()
+        defer { emulator.interrupt(); emulator.waitUntilExit() }
+        _ = try #require(EmulatorSession.readLine(from: out.fileHandleForReading))
+        func exchange(_ bytes: [UInt8], expecting count: Int, on fd: Int32) -> [UInt8] {
+            _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            var answer = [UInt8](repeating: 0, count: count)
+            var got = 0
+            while got < count {
+                let n = answer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, count - got) }
+                if n <= 0 { break }
+                got += n
+            }
+            return Array(answer.prefix(got))
+        }
+        let fd = open(link, O_RDWR | O_NOCTTY)
+        try #require(fd >= 0)
+        let reset: [UInt8] = [0x00, 0x01, 0x00, 0x00, 0x00], hello: [UInt8] = [0x00, 0x00, 0x00, 0x01]
+        if uart {
+            let boot = exchange(reset, expecting: 16, on: fd)
+            #expect(boot.prefix(4) == [0x80, 0x0C, 0x00, 0x00], "system_boot")
+            #expect(exchange(hello, expecting: 4, on: fd) == hello, "same port, still answering")
+            close(fd)
+        } else {
+            #expect(exchange(reset, expecting: 1, on: fd).isEmpty, "the port vanishes: no answer, no boot event")
+            close(fd)
+            let replugged = try #require(EmulatorSession.readLine(from: out.fileHandleForReading), "a new pty path is printed")
+            #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == replugged)
+            let again = open(link, O_RDWR | O_NOCTTY)
+            try #require(again >= 0)
+            #expect(exchange(hello, expecting: 4, on: again) == hello)
+            close(again)
+        }
+    }
+
+    /// Issue 13: a hostile scenario file is refused with the key named, and the process exits (no SIGILL).
+    @Test(arguments: [
+        (#"{"peripherals": [{"id": "x", "address": "AA:00:00:00:00:01", "services": [{"uuid": "FFE0", "characteristics": [{"uuid": "FFE1", "properties": ["notify"], "notifyIntervalMs": 1e16}]}]}]}"#, "notifyIntervalMs"),
+        (#"{"faults": [{"at": 1e21, "kind": "dropResponse"}]}"#, "faults[0].at"),
+        (#"{"faults": [{"at": 1, "kind": "garble", "count": 2000000000}]}"#, "faults[0].count"),
+        (#"{"faults": [{"at": 1, "kind": "unplugg"}]}"#, "faults[0].kind"),
+    ])
+    func hostileScenarioFilesAreRefusedNamingTheKey(json: String, key: String) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("blex-hostile-\(UUID().uuidString).json")
+        try Data(json.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let emulator = Process()
+        emulator.executableURL = try EmulatorSession.emulatorBinary
+        emulator.arguments = ["--scenario", file.path]
+        let out = Pipe(), err = Pipe()
+        emulator.standardOutput = out
+        emulator.standardError = err
+        try emulator.run()
+        emulator.waitUntilExit()
+        #expect(emulator.terminationReason == .exit && emulator.terminationStatus != 0)
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(message.split(separator: "\n").first?.contains(key) == true, "\(message)")
     }
 
     @Test func badScenarioFailsBeforeAnyPtyWithTheReason() throws {

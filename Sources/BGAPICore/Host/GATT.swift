@@ -73,7 +73,27 @@ public struct GATTCharacteristic: Hashable, Sendable {
     }
 }
 
-/// A primary service and what discovery found in it.
+/// A service inclusion (0x2802): the service at `startHandle…endHandle` is part of the including one.
+public struct GATTInclude: Hashable, Sendable {
+    /// The handle of the include declaration.
+    public var handle: AttributeHandle
+    /// The included service's first handle.
+    public var startHandle: AttributeHandle
+    /// The included service's last handle.
+    public var endHandle: AttributeHandle
+    /// The included service's UUID when the declaration carries it (16-bit UUIDs only, Core Vol 3 Part G 3.2).
+    public var uuid: BluetoothUUID?
+
+    /// An include as discovery reports it.
+    public init(handle: AttributeHandle, startHandle: AttributeHandle, endHandle: AttributeHandle, uuid: BluetoothUUID?) {
+        self.handle = handle
+        self.startHandle = startHandle
+        self.endHandle = endHandle
+        self.uuid = uuid
+    }
+}
+
+/// A service (primary or secondary) and what discovery found in it.
 public struct GATTService: Hashable, Sendable {
     /// Its type.
     public var uuid: BluetoothUUID
@@ -83,14 +103,20 @@ public struct GATTService: Hashable, Sendable {
     public var endHandle: AttributeHandle
     /// Its characteristics, by ascending handle.
     public var characteristics: [GATTCharacteristic]
+    /// Primary (0x2800) or secondary (0x2801): a secondary service is only reached through an include.
+    public var isPrimary: Bool
+    /// The services it includes, by ascending handle.
+    public var includes: [GATTInclude]
 
     /// A service as discovery reports it.
     public init(uuid: BluetoothUUID, startHandle: AttributeHandle, endHandle: AttributeHandle,
-                characteristics: [GATTCharacteristic]) {
+                characteristics: [GATTCharacteristic], isPrimary: Bool = true, includes: [GATTInclude] = []) {
         self.uuid = uuid
         self.startHandle = startHandle
         self.endHandle = endHandle
         self.characteristics = characteristics
+        self.isPrimary = isPrimary
+        self.includes = includes
     }
 }
 
@@ -127,8 +153,12 @@ public struct AdvertisementReport: Hashable, Sendable {
     }
 }
 
-/// Everything one scan learned about a device.
+/// Everything one scan learned about a device, in memory that grows with the number of devices, not with
+/// scan time: the latest packet of each type, counts, RSSI statistics and a short recent history.
 public struct ScanResult: Hashable, Sendable {
+    /// How many recent packets ``recentReports`` keeps.
+    public static let recentLimit = 16
+
     /// The device address.
     public var address: BluetoothAddress
     /// Public or random.
@@ -137,32 +167,40 @@ public struct ScanResult: Hashable, Sendable {
     public var name: String?
     /// The RSSI of the last packet, dBm.
     public var rssi: Int8
-    /// Every packet received, in order, with its own RSSI.
-    public var reports: [AdvertisementReport]
+    /// The latest packet of each type (advertisement, scan response, …).
+    public private(set) var latestByPacketType: [ScanResponsePacketType: AdvertisementReport] = [:]
+    /// The last ``recentLimit`` packets, oldest first, each with its own RSSI.
+    public private(set) var recentReports: [AdvertisementReport] = []
+    /// Every packet heard, counted.
+    public private(set) var packetCount = 0
+    /// The weakest, strongest and mean RSSI over every packet, dBm.
+    public private(set) var rssiRange: ClosedRange<Int8>
+    private var rssiSum = 0
+    /// Whether any packet said the device is connectable.
+    public private(set) var isConnectable = false
 
     /// A result from its first report.
     public init(first report: AdvertisementReport) {
         address = report.address
         addressType = report.addressType
         rssi = report.rssi
-        reports = []
+        rssiRange = report.rssi ... report.rssi
         add(report)
     }
 
-    /// The latest packet of each type (advertisement, scan response).
-    public var latestByPacketType: [ScanResponsePacketType: AdvertisementReport] {
-        var out: [ScanResponsePacketType: AdvertisementReport] = [:]
-        for r in reports { out[r.packetType] = r }
-        return out
-    }
-
-    /// Whether any packet said the device is connectable.
-    public var isConnectable: Bool { reports.contains(where: \.isConnectable) }
+    /// The mean RSSI over every packet, dBm.
+    public var meanRSSI: Double { packetCount == 0 ? Double(rssi) : Double(rssiSum) / Double(packetCount) }
 
     /// Folds in one more packet: the RSSI follows it, and a complete name wins over a shortened one.
     public mutating func add(_ report: AdvertisementReport) {
-        reports.append(report)
+        latestByPacketType[report.packetType] = report
+        recentReports.append(report)
+        if recentReports.count > Self.recentLimit { recentReports.removeFirst(recentReports.count - Self.recentLimit) }
+        packetCount += 1
         rssi = report.rssi
+        rssiSum += Int(report.rssi)
+        rssiRange = min(rssiRange.lowerBound, report.rssi) ... max(rssiRange.upperBound, report.rssi)
+        if report.isConnectable { isConnectable = true }
         if let n = report.data.localName, name == nil || report.data.isNameComplete { name = n }
     }
 }

@@ -170,13 +170,24 @@ public protocol BGAPICommandPayload: BGAPIPayload {
 }
 
 /// A device→host response to a command.
-public protocol BGAPIResponsePayload: BGAPIPayload {}
+public protocol BGAPIResponsePayload: BGAPIPayload {
+    /// The `result` field when the response has one: how the host learns whether a command was accepted.
+    var resultCode: BGAPIErrorCode? { get }
+}
+
+extension BGAPIResponsePayload {
+    /// Responses without a `result` field report none.
+    public var resultCode: BGAPIErrorCode? { nil }
+}
 
 /// A device→host event.
 public protocol BGAPIEventPayload: BGAPIPayload {}
 
 /// The "response" of `system_reset`, `system_delay_reset` and `dfu_reset`: the dongle sends none.
-public struct NoResponse: Sendable, Hashable {}
+public struct NoResponse: Sendable, Hashable {
+    /// The empty answer.
+    public init() {}
+}
 
 extension BGAPIPayload {
     /// The message type bit this payload travels with.

@@ -10,30 +10,23 @@ public enum ChartAction: String, CaseIterable, Hashable, Sendable {
     case window
     /// The next / previous number format for the value.
     case nextFormat, previousFormat
-    /// The help overlay.
+    /// The help overlay (closing it comes back to the chart).
     case help
 }
 
 extension Keymap {
     private static func k(_ s: String) -> [Key] { s.map { Key.character($0) } }
 
-    /// The chart view's keys, in help order.
-    public static let chartBindings: [(keys: [Key], label: String, action: ChartAction, description: String)] = [
-        ([.escape] + k("vq"), "v Esc", .close, "close the chart"),
-        (k("p "), "p", .pause, "pause / resume (series go on)"),
-        (k("z"), "z", .window, "window: 5 min, 1 min, 30 s"),
-        (k("f"), "f", .nextFormat, "number format: auto, u8…f32"),
-        (k("F"), "F", .previousFormat, "previous number format"),
-        (k("?"), "?", .help, "this help"),
+    /// The chart view's keys (`v`), in help order; other keys do nothing there.
+    public static let chartBindings: [OverlayBinding<ChartAction>] = [
+        .init(keys: [.escape] + k("vq"), label: "v Esc", action: .close, description: "close the chart"),
+        .init(keys: k("p "), label: "p", action: .pause, description: "pause / resume (series go on)"),
+        .init(keys: k("z"), label: "z", action: .window, description: "window: 5 min, 1 min, 30 s"),
+        .init(keys: k("f"), label: "f", action: .nextFormat, description: "number format: auto, u8…f32"),
+        .init(keys: k("F"), label: "F", action: .previousFormat, description: "previous number format"),
+        .init(keys: k("?"), label: "?", action: .help, description: "this help"),
     ]
 
-    /// The chart action `key` triggers, if any.
-    public static func chartAction(for key: Key) -> ChartAction? {
-        chartBindings.first { $0.keys.contains(key) }?.action
-    }
-
     /// The chart view's keys for help.
-    public static var chartHelp: [(keys: String, description: String)] {
-        chartBindings.map { ($0.label, $0.description) }
-    }
+    public static var chartHelp: [(keys: String, description: String)] { chartBindings.map { ($0.label, $0.description) } }
 }

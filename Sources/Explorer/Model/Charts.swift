@@ -178,7 +178,7 @@ public struct ChartTarget: Hashable, Sendable {
     }
 }
 
-/// The time series behind the charts and the chart view's state.
+/// The time series behind the charts, and the chart view's window, pause and formats.
 ///
 /// Every series is bounded: a value series by `ValueSeries.span`/`capacity`, at most `maximumValueSeries`
 /// of them (the least recently updated goes); an RSSI series by `RSSISeries.span`, for at most
@@ -195,9 +195,8 @@ public struct ChartsState: Hashable, Sendable {
     public var values: [SeriesKey: ValueSeries] = [:]
     /// RSSI by device.
     public var rssi: [BluetoothAddress: RSSISeries] = [:]
-    /// The chart shown, if the chart view is open.
-    public var open: ChartTarget?
-    /// The window's end while paused (the series keep filling).
+    /// The window's end while the chart view is paused (the series keep filling); the open chart itself is
+    /// `ExplorerState.mode` (`.chart`).
     public var pausedAt: Timestamp?
     /// The window shown, seconds.
     public var window: Double = 300

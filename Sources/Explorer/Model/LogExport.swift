@@ -27,6 +27,9 @@ public enum LogExport {
         return out
     }
 
+    /// `2026-11-25T09:10:29.123Z`: the one timestamp format of exports, `watch` and `--json` output.
+    public static func isoTimestamp(_ t: Timestamp) -> String { isoTime(t) }
+
     /// `s` as a JSON string literal, control characters escaped (shared with blex's `--json` output).
     public static func jsonString(_ s: String) -> String {
         var out = "\""

@@ -58,6 +58,8 @@ public struct DeviceEntry: Hashable, Sendable {
     public var connectable = false
     /// Whether the dongle holds a bond with it.
     public var bonded = false
+    /// The bond slot it advertised with (`.none` when not bonded).
+    public var bond: BondHandle = .none
     /// Packets heard.
     public var packets = 0
     /// The latest data per packet type (advertisement, scan response).
@@ -80,6 +82,7 @@ public struct DeviceEntry: Hashable, Sendable {
         packets += 1
         history.add(report.rssi, at: time)
         bonded = report.bond.isBonded
+        bond = report.bond
         if report.isConnectable { connectable = true }
         advertisements[report.packetType] = report.data
         if let n = report.data.localName, name == nil || report.data.isNameComplete { name = n }
@@ -110,6 +113,8 @@ public enum ScanSort: String, CaseIterable, Hashable, Sendable {
     case name = "name"
     /// Most recently heard first.
     case lastSeen = "last seen"
+    /// In the order first heard (never moves).
+    case firstSeen = "first seen"
 }
 
 /// Where a connection stands.
@@ -160,6 +165,10 @@ public struct ConnectionEntry: Hashable, Sendable {
     public var encrypted = false
     /// What is running now ("reading 0x0012…"), for the spinner.
     public var busy: String?
+    /// Subscriptions to renew once a reconnect has discovered the services again.
+    public var resubscribe: [AttributeHandle: Bool] = [:]
+    /// Writes on their way, by handle: whether each asked for a response (the log says `W` or `Wn`).
+    public var pendingWrites: [AttributeHandle: Bool] = [:]
 
     /// A connection being made.
     public init(address: BluetoothAddress, addressType: AddressType) {
@@ -170,8 +179,14 @@ public struct ConnectionEntry: Hashable, Sendable {
 
 /// One line of the notification log.
 public struct LogEntry: Hashable, Sendable {
-    /// How the value came.
-    public enum Kind: String, Hashable, Sendable { case notification, indication, read, write }
+    /// How the value came, or what happened to the link.
+    public enum Kind: String, Hashable, Sendable {
+        case notification, indication, read, write
+        /// A write command (no response asked for): `Wn` in the log.
+        case writeWithoutResponse = "write-without-response"
+        /// Link events: connected, disconnected (the reason in `note`), subscriptions, bonding, failures.
+        case connected, disconnected, subscribed, unsubscribed, bonded, failed
+    }
     /// When (wall clock).
     public var time: Timestamp
     /// The peer.
@@ -184,6 +199,10 @@ public struct LogEntry: Hashable, Sendable {
     public var kind: Kind
     /// The bytes.
     public var value: [UInt8]
+    /// What happened, in words, for link events and failures (`supervision timeout`).
+    public var note: String
+    /// The traffic packets (sequence numbers) of the command/response/event chain that produced it.
+    public var chain: [Int]
     /// What the explorer called the characteristic then (user name, or SIG name and user description).
     public var name: String?
     /// The value in words then, in its Presentation Format (0x2904) when the characteristic had one.
@@ -191,15 +210,26 @@ public struct LogEntry: Hashable, Sendable {
 
     /// An entry.
     public init(time: Timestamp, address: BluetoothAddress, handle: AttributeHandle, uuid: BluetoothUUID?,
-                kind: Kind, value: [UInt8], name: String? = nil, decoded: String? = nil) {
+                kind: Kind, value: [UInt8], note: String = "", chain: [Int] = [], name: String? = nil,
+                decoded: String? = nil) {
         self.time = time
         self.address = address
         self.handle = handle
         self.uuid = uuid
         self.kind = kind
         self.value = value
+        self.note = note
+        self.chain = chain
         self.name = name
         self.decoded = decoded
+    }
+
+    /// Whether it records a link event rather than a value.
+    public var isLinkEvent: Bool {
+        switch kind {
+        case .notification, .indication, .read, .write, .writeWithoutResponse: false
+        case .connected, .disconnected, .subscribed, .unsubscribed, .bonded, .failed: true
+        }
     }
 }
 
@@ -235,6 +265,12 @@ public struct EditorState: Hashable, Sendable {
     public var error: String?
     /// Write with response (default when the characteristic allows it).
     public var withResponse: Bool
+    /// What was typed in each view, kept while the value it means stays the same.
+    public var typed: [ValueFormat: String] = [:]
+    /// Where ↑/↓ are in the write history (0: the newest), nil while typing.
+    public var historyIndex: Int?
+    /// The text being typed before ↑ went into the history.
+    public var draft: String?
 
     /// An editor on `bytes`.
     public init(address: BluetoothAddress, handle: AttributeHandle, uuid: BluetoothUUID,
@@ -258,6 +294,10 @@ public enum Prompt: Hashable, Sendable {
     case passkey(BluetoothAddress)
     /// A file name for exporting the log.
     case export
+    /// A file name for exporting the traffic shown (JSON Lines).
+    case exportTraffic
+    /// Text the traffic must contain (searched as you type).
+    case search
     /// Quit with connections open?
     case confirmQuit
 }
@@ -280,8 +320,22 @@ public struct ExplorerState: Hashable, Sendable {
     public var hideStale = false
     /// Seconds after which a device counts as stale.
     public var staleAfter: Double = 15
+    /// Hide devices that give no name.
+    public var hideUnnamed = false
+    /// Hide devices heard weaker than this (dBm); nil: no floor.
+    public var rssiFloor: Int8?
+    /// The list order last applied (addresses); devices heard since follow at the bottom.
+    public var order: [BluetoothAddress] = []
+    /// When the order was last applied.
+    public var lastSort: Timestamp = 0
+    /// Seconds between automatic re-sorts, so rows do not move under the cursor.
+    public var resortInterval: Double = 3
+    /// The user moved the selection: it follows that device; until then it stays on the first row.
+    public var selectionMoved = false
     /// Show raw advertisement bytes in the detail pane.
     public var showRawAdvertisement = false
+    /// Lines the advertisement detail is scrolled by (j/k with the focus on it).
+    public var advertisementScroll = 0
     /// Connections, by address.
     public var connections: [BluetoothAddress: ConnectionEntry] = [:]
     /// The log.
@@ -292,22 +346,27 @@ public struct ExplorerState: Hashable, Sendable {
     public var logScroll = 0
     /// Log display frozen (entries still recorded).
     public var logPaused = false
-    /// BGAPI traffic lines, newest last.
-    public var traffic: [String] = []
+    /// BGAPI traffic, recorded from start-up (bounded), with its filter, cursor and pause point.
+    public var traffic = TrafficState()
     /// Whether the traffic pane replaces the log.
     public var showTraffic = false
     /// Focused pane.
     public var focus: Pane = .scan
-    /// The open editor.
-    public var editor: EditorState?
-    /// The open prompt and its text.
-    public var prompt: Prompt?
-    /// Text typed into the prompt.
-    public var promptText = ""
-    /// Help overlay open.
-    public var showHelp = false
-    /// The help page shown (j/k page through it when it does not fit).
-    public var helpPage = 0
+    /// Values written (confirmed), newest last, for the editor's ↑/↓.
+    public var writeHistory: [WrittenValue] = []
+    /// The most values the write history keeps.
+    public var writeHistoryCapacity = 100
+    /// What is typed into the prompt, with its caret.
+    public var promptField = TextField()
+    /// Text typed into the prompt (setting it puts the caret at its end).
+    public var promptText: String {
+        get { promptField.text }
+        set { promptField = TextField(newValue) }
+    }
+    /// The overlay that takes the keys (help, a detail view, the chart, a prompt), or browsing.
+    public var mode: Mode = .browse
+    /// The focused pane fills the screen.
+    public var zoomed = false
     /// The port, for the status bar (`/dev/ttyACM0`, `virtual BLED112 (demo)`).
     public var portName = ""
     /// Running on the built-in virtual dongle.
@@ -338,34 +397,9 @@ public struct ExplorerState: Hashable, Sendable {
     public var names = UserNames()
     /// The names file (`--names`, else under $XDG_CONFIG_HOME/blex/); nil: naming cannot be saved.
     public var namesPath: String?
-    /// The "name this UUID" prompt, when open.
-    public var naming: NamingPrompt?
 
     /// An explorer with nothing heard yet.
     public init() {}
-
-    /// The scan list as shown: filtered, stale ones hidden when asked, sorted.
-    public var visibleDevices: [DeviceEntry] {
-        let needle = filter.lowercased()
-        return devices.values.filter { d in
-            if hideStale && now - d.lastSeen > staleAfter && connections[d.address] == nil { return false }
-            guard !needle.isEmpty else { return true }
-            return (d.name ?? "").lowercased().contains(needle) || d.address.description.lowercased().contains(needle)
-                || (d.companyID.flatMap(companyName) ?? "").lowercased().contains(needle)
-        }.sorted { a, b in
-            switch sort {
-            case .rssi: return (a.rssi, b.address) > (b.rssi, a.address)
-            case .name:
-                switch (a.name, b.name) {
-                case let (x?, y?): return (x.lowercased(), a.address) < (y.lowercased(), b.address)
-                case (_?, nil): return true
-                case (nil, _?): return false
-                default: return a.address < b.address
-                }
-            case .lastSeen: return (a.lastSeen, b.address) > (b.lastSeen, a.address)
-            }
-        }
-    }
 
     /// The connection of the selected device, if it has one.
     public var selectedConnection: ConnectionEntry? { selectedDevice.flatMap { connections[$0] } }

@@ -71,20 +71,21 @@ public enum ValueFormat: String, CaseIterable, Hashable, Sendable {
         let trimmed = text.trimmingWhitespace
         switch self {
         case .hex:
-            let digits = trimmed.filter { !$0.isWhitespace && $0 != ":" && $0 != "-" }
-            let isHex = { (c: Character) in c.isASCII && c.isHexDigit }
-            guard digits.allSatisfy(isHex) else {
-                return .failure(.init("'\(digits.first { !isHex($0) }!)' is not a hex digit"))
+            // `0x` may lead the whole value or each byte (`0x01 0x02`, `0x0102`); commas separate too.
+            let separators: Set<Character> = [":", "-", ","]
+            let chars = Array(trimmed)
+            var kept = ""
+            var at = 0
+            while at < chars.count {
+                let atTokenStart = at == 0 || chars[at - 1].isWhitespace || separators.contains(chars[at - 1])
+                if atTokenStart, chars[at] == "0", at + 1 < chars.count, chars[at + 1] == "x" || chars[at + 1] == "X" {
+                    at += 2
+                    continue
+                }
+                kept.append(chars[at])
+                at += 1
             }
-            guard digits.count % 2 == 0 else { return .failure(.init("odd number of hex digits: add a leading 0")) }
-            var out: [UInt8] = []
-            var i = digits.startIndex
-            while i < digits.endIndex {
-                let j = digits.index(i, offsetBy: 2)
-                out.append(UInt8(digits[i ..< j], radix: 16)!)
-                i = j
-            }
-            return .success(out)
+            do { return .success(try [UInt8](hexString: kept)) } catch { return .failure(.init(error.description)) }
         case .text:
             return unescapeText(text)
         case .float32le, .float32be:
@@ -95,18 +96,31 @@ public enum ValueFormat: String, CaseIterable, Hashable, Sendable {
             let signed = [.s8, .s16le, .s16be, .s32le, .s32be].contains(self)
             let bits = n * 8
             if signed {
-                guard let v = Int64(trimmed) else { return .failure(.init("not a whole number")) }
+                guard let v = wholeNumber(trimmed) else { return .failure(.init("not a whole number")) }
                 let limit = Int64(1) << (bits - 1)
                 guard v >= -limit, v < limit else { return .failure(.init("out of range \(-limit)…\(limit - 1)")) }
                 return .success(bytes(of: UInt32(truncatingIfNeeded: v), count: n))
             } else {
-                guard let v = UInt64(trimmed) else {
+                guard let w = wholeNumber(trimmed), w >= 0 else {
                     return .failure(.init(trimmed.hasPrefix("-") ? "must not be negative" : "not a whole number"))
                 }
+                let v = UInt64(w)
                 guard v < UInt64(1) << bits else { return .failure(.init("out of range 0…\((UInt64(1) << bits) - 1)")) }
                 return .success(bytes(of: UInt32(truncatingIfNeeded: v), count: n))
             }
         }
+    }
+
+    /// `42`, `-7`, `0x2A`, `-0x07` (ASCII digits only), as long as it fits 33 bits with its sign.
+    private func wholeNumber(_ text: String) -> Int64? {
+        var body = Substring(text)
+        let negative = body.hasPrefix("-")
+        if negative || body.hasPrefix("+") { body = body.dropFirst() }
+        var radix = 10
+        if body.hasPrefix("0x") || body.hasPrefix("0X") { body = body.dropFirst(2); radix = 16 }
+        guard !body.isEmpty, body.count <= 16, body.allSatisfy({ $0.isASCII && $0.isHexDigit }),
+              let magnitude = Int64(body, radix: radix) else { return nil }
+        return negative ? -magnitude : magnitude
     }
 
     private func bytes(of raw: UInt32, count: Int) -> [UInt8] {

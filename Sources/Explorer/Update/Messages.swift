@@ -37,8 +37,16 @@ public enum Message: Sendable {
     case disconnected(BluetoothAddress, reason: String)
     /// An operation failed; `address` when it concerned one device.
     case failed(BluetoothAddress?, String)
-    /// A line for the traffic pane.
+    /// A note for the traffic pane (bytes the framer dropped, a malformed packet).
     case traffic(String)
+    /// A packet on the wire, either way, and when (wall clock, ms precision).
+    case packet(BGAPIMessage, Timestamp)
+    /// Which bond slot a device's bond sits in (after bonding, or when a bonded link comes up).
+    case bondSlot(BluetoothAddress, BondHandle)
+    /// The bonds in the dongle's flash (slots).
+    case bondList([BondHandle])
+    /// A bond (or `.all`) was deleted.
+    case bondDeleted(BondHandle)
     /// The log was written to a file.
     case exported(path: String, count: Int)
 }
@@ -53,6 +61,8 @@ public enum Effect: Hashable, Sendable {
     case connect(BluetoothAddress, AddressType)
     /// Close a link.
     case disconnect(BluetoothAddress)
+    /// Give up a connect that has not completed (the dongle's connect procedure is ended at once).
+    case cancelConnect(BluetoothAddress)
     /// Read a value (long when it may exceed 22 bytes).
     case read(BluetoothAddress, AttributeHandle)
     /// Write a value.
@@ -65,13 +75,17 @@ public enum Effect: Hashable, Sendable {
     case enterPasskey(BluetoothAddress, UInt32)
     /// Read the link's RSSI.
     case readRSSI(BluetoothAddress)
+    /// Ask the dongle for its bonds.
+    case listBonds
+    /// Delete a bond (`.all`: every one).
+    case deleteBond(BondHandle)
     /// Read the link's RSSI for the sparkline; a failure is not worth reporting.
     case pollRSSI(BluetoothAddress)
     /// Write the log to `path` (JSONL, or CSV for a `.csv` name), never over an existing file.
     case export(path: String, contents: String, count: Int)
     /// Write the names file (`contents` replaces it; its folder is created when missing).
     case saveNames(path: String, contents: String)
-    /// Turn the traffic feed on or off.
+    /// Turn the traffic feed on or off (on from start-up: the traffic pane records everything).
     case traceTraffic(Bool)
     /// Leave: disconnect everything and restore the terminal.
     case quit

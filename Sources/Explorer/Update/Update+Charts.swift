@@ -47,18 +47,18 @@ func openChart(_ state: inout ExplorerState) -> [Effect] {
     guard let a = state.selectedDevice else { state.lastError = "select a device first"; return [] }
     var handle: AttributeHandle?
     if state.focus == .details, let c = state.connections[a], let ch = c.selectedCharacteristic { handle = ch.valueHandle }
-    state.charts.open = ChartTarget(address: a, handle: handle)
+    state.chart = ChartTarget(address: a, handle: handle)
     state.charts.pausedAt = nil
     return []
 }
 
-/// Keys while the chart view is open: close, pause, format, window; everything else is ignored.
-func handleChart(_ key: Key, _ state: inout ExplorerState) -> [Effect] {
-    guard let target = state.charts.open else { return [] }
-    guard let action = Keymap.chartAction(for: key) else { return [] }
+/// Keys while the chart view is open (`Keymap.chartBindings`): close, pause, format, window, help;
+/// everything else is ignored.
+func handleChart(_ key: Key, _ target: ChartTarget, _ state: inout ExplorerState) -> [Effect] {
+    guard let action = Keymap.action(for: key, in: Keymap.chartBindings) else { return [] }
     switch action {
     case .close:
-        state.charts.open = nil
+        state.chart = nil
         state.charts.pausedAt = nil
     case .pause:
         state.charts.pausedAt = state.charts.pausedAt == nil ? state.now : nil
@@ -80,8 +80,7 @@ func handleChart(_ key: Key, _ state: inout ExplorerState) -> [Effect] {
         state.charts.values[key]?.unit = ""
         state.charts.values[key]?.revalue { chartReading($0, of: ch, in: c, format: format) }
     case .help:
-        state.showHelp = true
-        state.helpPage = 0
+        state.mode = .help(page: 0, over: target)
     }
     return []
 }

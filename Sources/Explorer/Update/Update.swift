@@ -15,6 +15,7 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
         let second = Int64(time.rounded(.down))
         for address in state.devices.keys { state.devices[address]!.history.advance(to: second) }
         if state.notice != nil, time - state.noticeTime > 6 { state.notice = nil }
+        if time - state.lastSort >= state.resortInterval { resort(&state) }
         if state.hideStale { keepSelectionVisible(&state) }
         // A connected device stops advertising: its sparkline goes on with the link's RSSI, every 2 s.
         guard time - state.lastRSSIPoll >= 2 else { return [] }
@@ -34,24 +35,13 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
             state.devices[report.address]!.add(report, at: time)
         }
         if state.selectedDevice == nil { state.selectedDevice = state.visibleDevices.first?.address }
+        else { followFirstRow(&state) }
         return []
     case let .connected(address, parameters, encrypted):
-        state.connections[address]?.state = .discovering
-        state.connections[address]?.parameters = parameters
-        state.connections[address]?.encrypted = encrypted
-        state.connections[address]?.busy = "discovering services"
+        linkConnected(&state, address, parameters: parameters, encrypted: encrypted)
         return []
     case let .discovered(address, services):
-        guard state.connections[address] != nil else { return [] }
-        state.connections[address]!.services = services
-        state.connections[address]!.state = .ready
-        state.connections[address]!.busy = nil
-        // Open the services that are not the generic ones, so the interesting characteristics show at once.
-        for s in services where !(s.uuid.shortValue.map { $0 == 0x1800 || $0 == 0x1801 } ?? false) {
-            state.connections[address]!.expanded.insert(.service(s.startHandle))
-        }
-        state.connections[address]!.selection = state.connections[address]!.treeRows.first?.node
-        return []
+        return linkDiscovered(&state, address, services)
     case let .read(address, handle, value, time):
         state.connections[address]?.values[handle] = value
         state.connections[address]?.busy = nil
@@ -68,14 +58,18 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
         return []
     case let .wrote(address, handle, value, time):
         state.connections[address]?.busy = nil
+        let withResponse = state.connections[address]?.pendingWrites.removeValue(forKey: handle) ?? true
+        rememberWrite(&state, WrittenValue(address: address, handle: handle, bytes: value))
         appendLog(&state, LogEntry(time: time, address: address, handle: handle, uuid: uuid(state, address, handle),
-                                   kind: .write, value: value))
+                                   kind: withResponse ? .write : .writeWithoutResponse, value: value))
         if state.editor?.address == address, state.editor?.handle == handle { state.editor = nil }
         notify(&state, "wrote \(value.count) byte\(value.count == 1 ? "" : "s") to \(handle)")
         return []
     case let .subscribed(address, handle, indication):
         state.connections[address]?.busy = nil
         state.connections[address]?.subscriptions[handle] = indication
+        let how = indication.map { $0 ? "indications on" : "notifications on" } ?? "off"
+        logLinkEvent(&state, address, indication == nil ? .unsubscribed : .subscribed, note: how, handle: handle)
         return []
     case let .rssi(address, rssi):
         state.connections[address]?.rssi = rssi
@@ -89,9 +83,11 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
         state.connections[address]?.encrypted = true
         state.connections[address]?.busy = nil
         state.devices[address]?.bonded = true
+        logLinkEvent(&state, address, .bonded, note: "bond stored in the dongle")
         notify(&state, "bonded with \(address)")
         return []
     case let .passkeyRequested(address):
+        // The peer waits for it: the passkey prompt takes over whatever overlay is open.
         state.prompt = .passkey(address)
         state.promptText = ""
         return []
@@ -99,22 +95,27 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
         notify(&state, "type passkey \(String(passkey).leftPadded(to: 6, with: "0")) on \(address)")
         return []
     case let .disconnected(address, reason):
-        guard state.connections.removeValue(forKey: address) != nil else { return [] }
-        state.lastError = "\(address) disconnected: \(reason)"
-        if state.editor?.address == address { state.editor = nil }
-        if state.focus == .details, state.selectedDevice == address { state.focus = .scan }
+        linkDisconnected(&state, address, reason: reason)
         return []
     case let .failed(address, why):
-        state.lastError = why
-        if let address, let c = state.connections[address] {
-            if c.state == .connecting { state.connections[address] = nil } else { state.connections[address]!.busy = nil }
-            if c.state == .discovering { state.connections[address]!.state = .ready }
-        }
+        operationFailed(&state, address, why)
         return []
     case let .traffic(line):
-        state.traffic.append(line)
-        if state.traffic.count > 2000 { state.traffic.removeFirst(state.traffic.count - 2000) }
+        let now = state.now
+        recordTraffic(&state) { TrafficPacket(sequence: $0, time: now, note: line) }
         return []
+    case let .packet(message, time):
+        recordTraffic(&state) { TrafficPacket(sequence: $0, time: time, message: message) }
+        return []
+    case let .bondSlot(address, bond):
+        state.devices[address]?.bond = bond
+        state.devices[address]?.bonded = bond.isBonded
+        return []
+    case let .bondList(bonds):
+        receiveBonds(&state, bonds)
+        return []
+    case let .bondDeleted(bond):
+        return bondDeleted(&state, bond)
     case let .exported(path, count):
         notify(&state, "exported \(count) entr\(count == 1 ? "y" : "ies") to \(path)")
         return []
@@ -134,23 +135,28 @@ private func keepSelectionVisible(_ state: inout ExplorerState) {
 private func label(_ uuid: BluetoothUUID) -> String { uuidName(uuid) ?? uuid.description }
 
 /// Shows a short notice for six seconds.
-private func notify(_ state: inout ExplorerState, _ text: String) {
+func notify(_ state: inout ExplorerState, _ text: String) {
     state.notice = text
     state.noticeTime = state.now
 }
 
 /// What the explorer does when it starts.
-public func initialEffects(_ state: ExplorerState) -> [Effect] { state.scanning ? [.startScan] : [] }
+/// Traffic is recorded from start-up (before the first scan command), so the pane has it all when opened.
+public func initialEffects(_ state: ExplorerState) -> [Effect] { [.traceTraffic(true)] + (state.scanning ? [.startScan] : []) }
 
 private func uuid(_ state: ExplorerState, _ address: BluetoothAddress, _ handle: AttributeHandle) -> BluetoothUUID? {
     guard let c = state.connections[address] else { return nil }
     return c.characteristic(at: handle)?.uuid ?? c.descriptor(at: handle)?.0.uuid
 }
 
-private func appendLog(_ state: inout ExplorerState, _ entry: LogEntry) {
+func appendLog(_ state: inout ExplorerState, _ entry: LogEntry) {
     var entry = entry
-    entry.name = entry.name ?? state.label(of: entry.handle, on: entry.address)
-    entry.decoded = entry.decoded ?? state.connections[entry.address].flatMap { describeValue(entry.value, at: entry.handle, in: $0) }
+    if entry.chain.isEmpty { entry.chain = chain(for: entry, in: state.traffic) }
+    // The names and words of the moment: a later rename or format does not rewrite what was logged.
+    if entry.handle.rawValue != 0 { entry.name = entry.name ?? state.label(of: entry.handle, on: entry.address) }
+    if !entry.isLinkEvent {
+        entry.decoded = entry.decoded ?? state.connections[entry.address].flatMap { describeValue(entry.value, at: entry.handle, in: $0) }
+    }
     state.log.append(entry)
     if state.log.count > state.logCapacity { state.log.removeFirst(state.log.count - state.logCapacity) }
     // A scrolled (or paused) log keeps showing the same lines while new ones arrive below.
@@ -160,23 +166,42 @@ private func appendLog(_ state: inout ExplorerState, _ entry: LogEntry) {
 // MARK: - Keys
 
 private func handle(_ key: Key, _ state: inout ExplorerState) -> [Effect] {
-    if state.showHelp {
+    switch state.mode {
+    case let .help(page, over):
         switch key {
-        case .character("j"), .character(" "), .down, .pageDown, .right: state.helpPage += 1
-        case .character("k"), .up, .pageUp, .left: state.helpPage = max(0, state.helpPage - 1)
-        default: state.showHelp = false
+        case .character("j"), .character(" "), .down, .pageDown, .right: state.mode = .help(page: page + 1, over: over)
+        case .character("k"), .up, .pageUp, .left: state.mode = .help(page: max(0, page - 1), over: over)
+        default: state.mode = over.map(Mode.chart) ?? .browse // help opened from the chart goes back to it
         }
         return []
+    case let .detail(detail):
+        handleDetail(key, detail, &state)
+        return []
+    case let .bonds(list):
+        return handleBonds(key, list, &state)
+    case .prompt:
+        return handlePrompt(key, &state)
+    case .editor:
+        return handleEditor(key, &state)
+    case .naming:
+        return handleNaming(key, &state) // Update+Charts.swift
+    case let .chart(target):
+        return handleChart(key, target, &state)
+    case .browse: break
     }
-    if state.prompt != nil { return handlePrompt(key, &state) }
-    if state.editor != nil { return handleEditor(key, &state) }
-    if state.naming != nil { return handleNaming(key, &state) }
-    if state.charts.open != nil { return handleChart(key, &state) }
     state.lastError = nil
     if case let .click(x, y) = key { return click(x, y, &state) }
     if key == .scrollUp { return perform(.up, &state) }
     if key == .scrollDown { return perform(.down, &state) }
-    if key == .escape { state.focus = .scan; return [] }
+    if key == .escape {
+        // Esc gives up a pending connect at once; otherwise it goes back to the device list.
+        if let pending = state.connections.values.first(where: { $0.state == .connecting }) {
+            return cancelConnect(&state, pending.address)
+        }
+        state.zoomed = false
+        state.focus = .scan
+        return []
+    }
     guard let action = Keymap.action(for: key, in: state.focus) else { return [] }
     return perform(action, &state)
 }
@@ -184,10 +209,30 @@ private func handle(_ key: Key, _ state: inout ExplorerState) -> [Effect] {
 func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect] {
     switch action {
     case .help:
-        state.showHelp = true
-        state.helpPage = 0
+        state.mode = .help(page: 0)
+    case .zoom:
+        state.zoomed.toggle()
+    case .bonds:
+        return openBonds(&state)
+    case .search:
+        state.showTraffic = true
+        state.prompt = .search
+        state.promptText = ""
+        state.traffic.filter.search = ""
+        trafficFilterChanged(&state)
+    case .hideScanResponses:
+        state.showTraffic = true
+        state.traffic.filter.hidesScanResponses.toggle()
+        trafficFilterChanged(&state)
+    case .commandsOnly:
+        state.showTraffic = true
+        state.traffic.filter.commandsOnly.toggle()
+        trafficFilterChanged(&state)
+    case .connectionFilter:
+        state.showTraffic = true
+        cycleTrafficConnection(&state)
     case .quit:
-        if state.connections.isEmpty {
+        if !state.connections.values.contains(where: \.isLive) {
             state.quitting = true
             return [.quit]
         }
@@ -196,37 +241,64 @@ func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect] {
     case .nextPane: state.focus = next(state.focus, by: 1)
     case .previousPane: state.focus = next(state.focus, by: -1)
     case .filter:
+        // A fresh filter each time; Esc clears it, Enter keeps it.
         state.prompt = .filter
-        state.promptText = state.filter
+        state.promptText = ""
+        state.filter = ""
     case .sort:
         let all = ScanSort.allCases
         state.sort = all[(all.firstIndex(of: state.sort)! + 1) % all.count]
+        resort(&state)
+    case .resort:
+        resort(&state)
+        notify(&state, "sorted by \(state.sort.rawValue)")
+    case .hideUnnamed: state.hideUnnamed.toggle()
+    case .raiseRSSIFloor: stepRSSIFloor(&state, by: 5)
+    case .lowerRSSIFloor: stepRSSIFloor(&state, by: -5)
     case .pause:
-        if state.focus == .log { state.logPaused.toggle(); if !state.logPaused { state.logScroll = 0 } }
-        else { state.paused.toggle() }
+        if state.focus == .log, state.showTraffic { toggleTrafficPause(&state) }
+        else if state.focus == .log { state.logPaused.toggle(); if !state.logPaused { state.logScroll = 0 } }
+        else {
+            // The radio really stops: gap_end_procedure, and nothing is heard until p again.
+            state.paused.toggle()
+            notify(&state, state.paused ? "scanning stopped (p resumes)" : "scanning")
+            return [state.paused ? .stopScan : .startScan]
+        }
     case .clear:
         if state.focus == .log {
-            if state.showTraffic { state.traffic = [] } else { state.log = []; state.logScroll = 0 }
+            if state.showTraffic {
+                state.traffic.packets.removeAll()
+                (state.traffic.cursor, state.traffic.top, state.traffic.frozenAt, state.traffic.chain) = (nil, nil, nil, [])
+            } else { state.log = []; state.logScroll = 0 }
         } else {
             state.devices = state.devices.filter { state.connections[$0.key] != nil }
+            state.order = state.order.filter { state.devices[$0] != nil }
+            state.selectionMoved = false
             if let s = state.selectedDevice, state.devices[s] == nil { state.selectedDevice = nil }
         }
     case .hideStale: state.hideStale.toggle()
     case .raw: state.showRawAdvertisement.toggle()
     case .traffic:
         state.showTraffic.toggle()
-        return [.traceTraffic(state.showTraffic)]
     case .export:
-        state.prompt = .export
-        state.promptText = "blex-log.jsonl"
+        let traffic = state.focus == .log && state.showTraffic
+        state.prompt = traffic ? .exportTraffic : .export
+        state.promptText = traffic ? "blex-traffic.jsonl" : "blex-log.jsonl"
     case .nextConnection:
         let open = state.connections.keys.sorted()
         guard !open.isEmpty else { state.lastError = "no connections"; return [] }
         let i = state.selectedDevice.flatMap { open.firstIndex(of: $0) }.map { ($0 + 1) % open.count } ?? 0
         state.selectedDevice = open[i]
+        state.selectionMoved = true
         state.focus = .details
     case .disconnect:
-        guard let a = state.selectedDevice, state.connections[a] != nil else { state.lastError = "not connected"; return [] }
+        guard let a = state.selectedDevice, let c = state.connections[a] else { state.lastError = "not connected"; return [] }
+        if c.state == .connecting { return cancelConnect(&state, a) }
+        guard c.isLive else {
+            state.connections[a] = nil // forget a dropped link's tree
+            if state.focus == .details { state.focus = .scan }
+            return []
+        }
         state.connections[a]!.busy = "disconnecting"
         return [.disconnect(a)]
     case .bond:
@@ -281,14 +353,30 @@ private func move(_ action: Action, _ state: inout ExplorerState) {
         let list = state.visibleDevices
         let index = state.selectedDevice.flatMap { s in list.firstIndex { $0.address == s } }
         if let t = target(index, count: list.count) { state.selectedDevice = list[t].address }
+        state.selectionMoved = true
+        state.advertisementScroll = 0
     case .details:
-        guard let a = state.selectedDevice, var c = state.connections[a] else { return }
+        guard let a = state.selectedDevice, var c = state.connections[a] else {
+            // The advertisement detail scrolls when it is taller than its pane.
+            switch action {
+            case .up: state.advertisementScroll = max(0, state.advertisementScroll - 1)
+            case .down: state.advertisementScroll += 1
+            case .top: state.advertisementScroll = 0
+            case .bottom: state.advertisementScroll = .max
+            case .pageUp: state.advertisementScroll = max(0, state.advertisementScroll - page)
+            case .pageDown: state.advertisementScroll += page
+            default: break
+            }
+            state.advertisementScroll = min(state.advertisementScroll, ExplorerView.advertisementOverflow(state))
+            return
+        }
         let rows = c.treeRows
         let index = c.selection.flatMap { s in rows.firstIndex { $0.node == s } }
         if let t = target(index, count: rows.count) { c.selection = rows[t].node }
         state.connections[a] = c
     case .log:
-        let count = state.showTraffic ? state.traffic.count : state.log.count
+        if state.showTraffic { moveTraffic(action, &state); return }
+        let count = state.log.count
         switch action {
         case .up: state.logScroll = min(count, state.logScroll + 1)
         case .down: state.logScroll = max(0, state.logScroll - 1)
@@ -311,7 +399,14 @@ private func parent(of node: TreeNode, in c: ConnectionEntry) -> TreeNode? {
 }
 
 private func activate(_ state: inout ExplorerState) -> [Effect] {
+    if state.focus == .log {
+        openLogDetail(&state)
+        return []
+    }
     guard let a = state.selectedDevice else { return [] }
+    // Acting on a device pins the selection to it (it no longer follows row 1).
+    state.selectionMoved = true
+    if let c = state.connections[a], case .disconnected = c.state { return reconnect(&state, a) }
     if state.focus == .details, var c = state.connections[a], let sel = c.selection {
         if let row = c.treeRows.first(where: { $0.node == sel }), row.expandable {
             if c.expanded.contains(sel) { c.expanded.remove(sel) } else { c.expanded.insert(sel) }
@@ -321,6 +416,7 @@ private func activate(_ state: inout ExplorerState) -> [Effect] {
         return gattAction(.read, &state)
     }
     if let c = state.connections[a] {
+        if case .disconnected = c.state { return reconnect(&state, a) }
         if c.state == .ready { state.focus = .details }
         return []
     }
@@ -337,7 +433,11 @@ private func activate(_ state: inout ExplorerState) -> [Effect] {
 
 private func gattAction(_ action: Action, _ state: inout ExplorerState) -> [Effect] {
     guard let a = state.selectedDevice, let c = state.connections[a], c.state == .ready else {
-        state.lastError = "connect to a device first (Enter in the scan list)"
+        if let c = state.selectedDevice.flatMap({ state.connections[$0] }), !c.isLive {
+            state.lastError = "the link is down: Enter reconnects"
+        } else {
+            state.lastError = "connect to a device first (Enter in the scan list)"
+        }
         return []
     }
     guard let handle = c.selectedValueHandle else {
@@ -379,142 +479,18 @@ private func gattAction(_ action: Action, _ state: inout ExplorerState) -> [Effe
 }
 
 private func click(_ x: Int, _ y: Int, _ state: inout ExplorerState) -> [Effect] {
-    let layout = ExplorerLayout(width: state.width, height: state.height, focus: state.focus)
+    let layout = ExplorerLayout(width: state.width, height: state.height, focus: state.focus, zoomed: state.zoomed)
     if let row = layout.scanRow(atY: y), layout.scan.contains(x: x, y: y) {
         state.focus = .scan
         let list = state.visibleDevices
         let offset = scrollOffset(selected: state.selectedDevice.flatMap { s in list.firstIndex { $0.address == s } },
                                   count: list.count, visible: layout.scanVisibleRows)
-        if offset + row < list.count { state.selectedDevice = list[offset + row].address }
+        if offset + row < list.count { state.selectedDevice = list[offset + row].address; state.selectionMoved = true }
     } else if layout.details.contains(x: x, y: y) {
         state.focus = .details
     } else if layout.log.contains(x: x, y: y) {
         state.focus = .log
     }
-    return []
-}
-
-// MARK: - Prompts and the editor
-
-private func handlePrompt(_ key: Key, _ state: inout ExplorerState) -> [Effect] {
-    guard let prompt = state.prompt else { return [] }
-    if prompt == .confirmQuit {
-        state.prompt = nil
-        if key == .character("y") || key == .character("Y") || key == .enter {
-            state.quitting = true
-            return [.quit]
-        }
-        return []
-    }
-    switch key {
-    case .escape:
-        state.prompt = nil
-        if prompt == .filter { state.filter = "" }
-        return []
-    case .enter:
-        state.prompt = nil
-        switch prompt {
-        case .filter: state.filter = state.promptText
-        case let .passkey(address):
-            guard let key = UInt32(state.promptText), state.promptText.count <= 6 else {
-                state.lastError = "a passkey is up to six digits"
-                state.prompt = prompt
-                return []
-            }
-            return [.enterPasskey(address, key)]
-        case .export:
-            let path = state.promptText.trimmingWhitespace
-            guard !path.isEmpty else { state.lastError = "no file name"; return [] }
-            let csv = path.lowercased().hasSuffix(".csv")
-            let contents = csv ? LogExport.csv(state.log) : LogExport.jsonl(state.log)
-            return [.export(path: path, contents: contents, count: state.log.count)]
-        case .confirmQuit: break
-        }
-        return []
-    case .backspace:
-        if !state.promptText.isEmpty { state.promptText.removeLast() }
-    case .control("u"):
-        state.promptText = ""
-    case let .character(ch):
-        if case .passkey = prompt, !ch.isASCII || !ch.isNumber || state.promptText.count >= 6 { return [] }
-        guard !TextWidth.isControl(ch) else { return [] }
-        state.promptText.append(ch)
-    default:
-        return []
-    }
-    if prompt == .filter { state.filter = state.promptText } // filter as you type
-    return []
-}
-
-private func handleEditor(_ key: Key, _ state: inout ExplorerState) -> [Effect] {
-    guard var e = state.editor else { return [] }
-    var chars = Array(e.text)
-    e.cursor = min(max(0, e.cursor), chars.count)
-    switch key {
-    case .escape:
-        state.editor = nil
-        return []
-    case .enter:
-        switch e.format.parse(e.text) {
-        case let .failure(error):
-            e.error = error.reason
-            state.editor = e
-            return []
-        case let .success(bytes):
-            guard bytes.count <= 512 else {
-                e.error = "\(bytes.count) bytes: an attribute holds at most 512"
-                state.editor = e
-                return []
-            }
-            if !e.withResponse, bytes.count > 20 {
-                e.error = "\(bytes.count) bytes: a write without response carries at most 20"
-                state.editor = e
-                return []
-            }
-            e.bytes = bytes
-            e.error = nil
-            state.editor = e
-            state.connections[e.address]?.busy = "writing \(e.handle)"
-            return [.write(e.address, e.handle, bytes, withResponse: e.withResponse)]
-        }
-    case .tab, .backTab:
-        // Every keystroke that parses already updated `bytes`; switching views never re-reads the text,
-        // so a view that cannot show a value exactly (NaN payloads, say) does not change it.
-        let all = ValueFormat.allCases
-        let step = key == .tab ? 1 : all.count - 1
-        e.format = all[(all.firstIndex(of: e.format)! + step) % all.count]
-        e.text = e.format.render(e.bytes) ?? ""
-        e.cursor = e.text.count
-        e.error = e.format.render(e.bytes) == nil ? "\(e.bytes.count) bytes do not fit \(e.format.label)" : nil
-        state.editor = e
-        return []
-    case .control("r"):
-        if e.properties.contains(.write) && e.properties.contains(.writeWithoutResponse) { e.withResponse.toggle() }
-    case .left: e.cursor = max(0, e.cursor - 1)
-    case .right: e.cursor = min(chars.count, e.cursor + 1)
-    case .home, .control("a"): e.cursor = 0
-    case .end, .control("e"): e.cursor = chars.count
-    case .backspace:
-        if e.cursor > 0 { chars.remove(at: e.cursor - 1); e.cursor -= 1 }
-    case .delete:
-        if e.cursor < chars.count { chars.remove(at: e.cursor) }
-    case .control("u"):
-        chars.removeFirst(e.cursor); e.cursor = 0
-    case let .character(ch):
-        guard !TextWidth.isControl(ch) else { return [] }
-        chars.insert(ch, at: e.cursor)
-        // A combining mark joins the character before it: count characters again, never past the end.
-        e.cursor = String(chars.prefix(e.cursor + 1)).count
-    default:
-        return []
-    }
-    e.text = String(chars)
-    e.cursor = min(e.cursor, e.text.count)
-    switch e.format.parse(e.text) {
-    case let .success(bytes): e.bytes = bytes; e.error = nil
-    case let .failure(error): e.error = error.reason
-    }
-    state.editor = e
     return []
 }
 

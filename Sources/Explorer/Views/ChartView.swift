@@ -8,9 +8,8 @@ public enum ChartView {
     static let line = Style(foreground: .green)
     static let rssiLine = Style(foreground: .blue)
 
-    /// Draws the open chart (if any) over everything but the status bar.
-    public static func draw(_ state: ExplorerState, _ glyphs: Glyphs, _ screen: inout Screen) {
-        guard let target = state.charts.open else { return }
+    /// Draws the chart of `target` over everything but the status bar.
+    public static func draw(_ target: ChartTarget, _ state: ExplorerState, _ glyphs: Glyphs, _ screen: inout Screen) {
         let area = screen.bounds.splitBottom(state.height > 1 ? 1 : 0).rest
         guard !area.isEmpty else { return }
         screen.fill(area)

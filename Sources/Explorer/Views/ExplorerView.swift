@@ -13,21 +13,23 @@ public enum ExplorerView {
     /// The whole frame for `state` at its terminal size.
     public static func render(_ state: ExplorerState) -> Screen {
         var screen = Screen(width: state.width, height: state.height)
-        let layout = ExplorerLayout(width: state.width, height: state.height, focus: state.focus)
+        let layout = ExplorerLayout(width: state.width, height: state.height, focus: state.focus, zoomed: state.zoomed)
         let glyphs: Glyphs = state.ascii ? .ascii : .unicode
-        if state.charts.open == nil { // the chart covers the panes: they are not drawn under it
+        if state.chartShown == nil { // the chart covers the panes: they are not drawn under it
             drawScan(state, layout.scan, glyphs, &screen)
             drawDetails(state, layout.details, glyphs, &screen)
             drawLog(state, layout.log, glyphs, &screen)
         }
         drawStatus(state, layout.status, glyphs, &screen)
-        if state.charts.open != nil { ChartView.draw(state, glyphs, &screen) } // Views/ChartView.swift
+        if let chart = state.chartShown { ChartView.draw(chart, state, glyphs, &screen) } // Views/ChartView.swift
         if let naming = state.naming { ChartView.drawNaming(naming, state, glyphs, &screen) }
         if let editor = state.editor { drawEditor(editor, state, glyphs, &screen) }
         if let prompt = state.prompt { drawPrompt(prompt, state, glyphs, &screen) }
+        if let detail = state.detail { drawDetail(detail, state, glyphs, &screen) }
+        if case let .bonds(list) = state.mode { drawBonds(list, state, glyphs, &screen) }
         if state.showHelp {
             let area = screen.bounds.splitBottom(1).rest
-            let frame = area.centered(width: min(area.width, 96), height: min(area.height, 30))
+            let frame = area.centered(width: min(area.width, 118), height: min(area.height, 38))
             screen.fill(frame)
             let inner = Box(title: "Keys — j/k page, any other key closes", isFocused: true, glyphs: glyphs)
                 .render(into: &screen, in: frame)
@@ -49,6 +51,8 @@ public enum ExplorerView {
         if !state.filter.isEmpty { title += " · /\(Sanitizer.inert(state.filter))" }
         if state.paused { title += " · PAUSED" }
         if state.hideStale { title += " · fresh only" }
+        if state.hideUnnamed { title += " · named" }
+        if let floor = state.rssiFloor { title += " · ≥\(floor) dBm" }
         let inner = Box(title: title, isFocused: state.focus == .scan, glyphs: glyphs).render(into: &screen, in: rect)
         guard !inner.isEmpty else { return }
         let wide = inner.width >= 84
@@ -56,7 +60,9 @@ public enum ExplorerView {
         var columns: [Table.Column] = [Table.Column("Name", width: .fill(1))]
         if inner.width >= 40 { columns.append(Table.Column("Address", width: .fixed(19))) }
         columns.append(Table.Column("RSSI", width: .fixed(4), alignment: .right))
-        if sparkWidth > 0 { columns.append(Table.Column(sparkWidth >= 16 ? "RSSI, last 60 s" : "60 s", width: .fixed(sparkWidth))) }
+        // The header tells the real window: columns × seconds per column.
+        let window = sparkWidth * RSSIHistory.secondsPerColumn(width: sparkWidth)
+        if sparkWidth > 0 { columns.append(Table.Column(sparkWidth >= 16 ? "RSSI, last \(window) s" : "\(window) s", width: .fixed(sparkWidth))) }
         if inner.width >= 60 { columns.append(Table.Column("Intvl", width: .fixed(6), alignment: .right)) }
         if inner.width >= 50 { columns.append(Table.Column("CB", width: .fixed(2))) }
         if wide { columns.append(Table.Column("Maker", width: .fill(1))) }
@@ -69,7 +75,7 @@ public enum ExplorerView {
         for i in shown {
             let d = list[i]
             let stale = state.now - d.lastSeen > state.staleAfter
-            let connected = state.connections[d.address] != nil
+            let connected = state.connections[d.address]?.isLive == true
             let nameStyle: Style? = connected ? good : stale ? dim : nil
             var row: [Span] = [Span(displayName(d), style: nameStyle)]
             if inner.width >= 40 {
@@ -77,7 +83,7 @@ public enum ExplorerView {
             }
             row.append(Span(String(d.rssi), style: rssiStyle(d.rssi)))
             if sparkWidth > 0 {
-                row.append(Span(Sparkline.string(values: d.history.samples, width: sparkWidth, range: -100 ... -30,
+                row.append(Span(Sparkline.string(values: d.history.columns(width: sparkWidth), width: sparkWidth, range: -100 ... -30,
                                                  ascii: state.ascii), style: Style(foreground: .blue)))
             }
             if inner.width >= 60 { row.append(Span(d.observedInterval.map(formatInterval) ?? "")) }
@@ -132,9 +138,26 @@ public enum ExplorerView {
             drawTree(c, state, rect, glyphs, &screen)
         } else if let d = state.devices[address] {
             let inner = Box(title: "Advertisement · \(displayName(d))", isFocused: focused, glyphs: glyphs).render(into: &screen, in: rect)
-            let lines = advertisementLines(d, state)
-            LogView(lines: lines, follows: false, offset: 0, glyphs: glyphs).render(into: &screen, in: inner)
+            // Wrapped, never cut; when taller than the pane it scrolls (j/k with the focus here) and says so.
+            let lines = advertisementLines(d, state).flatMap { wrap($0, width: inner.width) }
+            let scroll = min(state.advertisementScroll, max(0, lines.count - inner.height))
+            LogView(lines: lines, follows: false, offset: scroll, glyphs: glyphs).render(into: &screen, in: inner)
+            let below = lines.count - scroll - inner.height
+            if (below > 0 || scroll > 0), rect.height >= 3, inner.height > 0 {
+                let note = below > 0 ? " \(below) more lines: Tab, j/k " : " \(scroll) above: k "
+                let x = max(rect.x + 1, rect.maxX - 1 - TextWidth.of(note))
+                screen.put(note, x: x, y: rect.maxY - 1, style: warn, limit: rect.maxX - 1 - x)
+            }
         }
+    }
+
+    /// How far the selected device's advertisement detail can scroll in its pane (0 when it fits).
+    static func advertisementOverflow(_ state: ExplorerState) -> Int {
+        guard let a = state.selectedDevice, let d = state.devices[a] else { return 0 }
+        let pane = ExplorerLayout(width: state.width, height: state.height, focus: state.focus, zoomed: state.zoomed).details
+        let width = pane.width - 2, rows = pane.height - 2
+        guard width > 0, rows > 0 else { return 0 }
+        return max(0, advertisementLines(d, state).flatMap { wrap($0, width: width) }.count - rows)
     }
 
     static func advertisementLines(_ d: DeviceEntry, _ state: ExplorerState) -> [Span] {
@@ -151,7 +174,14 @@ public enum ExplorerView {
             guard let data = d.advertisements[packetType] else { continue }
             lines.append(Span(""))
             lines.append(Span(packetType == .scanResponse ? "Scan response" : "Advertising data", style: accent))
-            for s in data.structures { lines.append(Span("  " + describe(s))) }
+            for s in data.structures {
+                lines.append(Span("  " + describe(s)))
+                // An iBeacon's fields each get a line, so none is ever lost at the end of a long one.
+                if case let .manufacturerData(m) = s.value, let b = m.iBeacon {
+                    lines.append(Span("    UUID \(b.proximityUUID)"))
+                    lines.append(Span("    major \(b.major) · minor \(b.minor) · power \(b.measuredPower) dBm at 1 m"))
+                }
+            }
             if let t = data.truncation {
                 lines.append(Span("  truncated at byte \(t.offset): \(t.missingByteCount) bytes missing", style: warn))
             }
@@ -176,8 +206,8 @@ public enum ExplorerView {
         case let .appearance(a): return "Appearance: \(BluetoothNumbers.appearanceName(a) ?? "0x" + hexDigits(UInt8(a >> 8)) + hexDigits(UInt8(a & 0xFF)))"
         case let .manufacturerData(m):
             var text = "Maker: \(companyName(m.companyID).map(Sanitizer.inert) ?? "unknown") (\(hexID(m.companyID)))"
-            if let b = m.iBeacon {
-                text += " iBeacon \(b.proximityUUID) major \(b.major) minor \(b.minor) power \(b.measuredPower) dBm"
+            if m.iBeacon != nil {
+                text += " iBeacon"
             } else {
                 text += " " + m.data.map(hexDigits).joined(separator: " ")
             }
@@ -213,7 +243,7 @@ public enum ExplorerView {
         case .connecting: title += " · connecting"
         case .discovering: title += " · discovering"
         case .ready: break
-        case let .disconnected(why): title += " · \(why)"
+        case .disconnected: title += " · link down"
         }
         let inner = Box(title: title, isFocused: state.focus == .details, glyphs: glyphs).render(into: &screen, in: rect)
         guard !inner.isEmpty else { return }
@@ -223,12 +253,14 @@ public enum ExplorerView {
         if c.encrypted { info.append("encrypted") }
         if let r = c.rssi { info.append("\(r) dBm") }
         if let p = c.parameters { info.append(p) }
-        screen.put(info.isEmpty ? "\(c.address)" : info.joined(separator: " · "), x: top.x, y: top.y,
-                   style: c.busy != nil ? warn : dim, limit: top.width)
+        if case let .disconnected(why) = c.state { info = ["Enter reconnects · \(Sanitizer.inert(why))"] }
+        screen.put(TextWidth.truncated(info.isEmpty ? "\(c.address)" : info.joined(separator: " · "), to: top.width),
+                   x: top.x, y: top.y, style: c.busy != nil || !c.isLive ? warn : dim, limit: top.width)
         let rows = c.treeRows
-        // The selected value, whole, under the tree.
-        let valueLines = selectedValueLines(c, state, width: body.width)
-        if body.height > valueLines.count + 2 {
+        // The selected value under the tree: as much as the pane allows (the tree keeps three rows), and a
+        // marker saying how much is cut (z zooms the pane).
+        let valueLines = selectedValueLines(c, state, width: body.width, maxLines: body.height - 3)
+        if body.height >= 5, body.height > valueLines.count + 2 {
             let split = body.splitBottom(valueLines.count)
             body = split.rest
             top = split.bottom
@@ -238,7 +270,14 @@ public enum ExplorerView {
         }
         let items = rows.map { row -> TreeView.Item in treeItem(row, c, state, glyphs) }
         let selected = c.selection.flatMap { s in rows.firstIndex { $0.node == s } }
-        TreeView(items: items, selected: selected, offset: scrollOffset(selected: selected, count: rows.count, visible: body.height),
+        // A dropped link's tree stays for reference, greyed.
+        let treeItems = c.isLive ? items : items.map { item in
+            var grey = item
+            grey.style = dim
+            grey.detailStyle = dim
+            return grey
+        }
+        TreeView(items: treeItems, selected: selected, offset: scrollOffset(selected: selected, count: rows.count, visible: body.height),
                  selectedStyle: state.focus == .details ? Style(reverse: true) : Style(underline: true), glyphs: glyphs)
             .render(into: &screen, in: body)
         if rows.isEmpty, body.height > 0 {
@@ -283,7 +322,8 @@ public enum ExplorerView {
         return TextWidth.truncated(v.map(hexDigits).joined(separator: " "), to: max)
     }
 
-    static func selectedValueLines(_ c: ConnectionEntry, _ state: ExplorerState, width: Int) -> [Span] {
+    static func selectedValueLines(_ c: ConnectionEntry, _ state: ExplorerState, width: Int, maxLines: Int = .max) -> [Span] {
+        guard maxLines > 0 else { return [] }
         guard let h = c.selectedValueHandle else { return [] }
         let uuid = c.characteristic(at: h)?.uuid ?? c.descriptor(at: h)?.0.uuid
         let name = state.label(of: h, on: c.address) ?? "\(h)"
@@ -301,8 +341,15 @@ public enum ExplorerView {
         if let decoded = describeValue(v, at: h, in: c) { lines.append(Span("  " + Sanitizer.inert(decoded), style: good)) }
         else if let text = ChartView.printableText(v) { lines.append(Span("  " + text, style: good)) } // text beside the hex
         let perRow = HexView.bytesPerRow(forWidth: max(10, width - 2), count: v.count)
-        for line in HexView.lines(for: v, bytesPerRow: perRow).prefix(4) { lines.append(Span("  " + line)) }
-        return lines
+        let hex = HexView.lines(for: v, bytesPerRow: perRow)
+        let head = lines.count
+        lines += hex.map { Span("  " + $0) }
+        guard lines.count > maxLines else { return lines }
+        // Cut: the last row says how much is missing.
+        let kept = max(0, maxLines - 1)
+        let hexShown = max(0, kept - head)
+        let cut = v.count - min(v.count, hexShown * perRow)
+        return Array(lines.prefix(kept)) + [Span("… \(cut) of \(v.count) bytes not shown: z zooms", style: warn)]
     }
 
     // MARK: - Log
@@ -310,24 +357,24 @@ public enum ExplorerView {
     static func drawLog(_ state: ExplorerState, _ rect: Rect, _ glyphs: Glyphs, _ screen: inout Screen) {
         guard !rect.isEmpty else { return }
         let focused = state.focus == .log
-        let lines: [Span]
-        var title: String
-        if state.showTraffic {
-            title = "BGAPI traffic \(state.traffic.count)"
-            lines = state.traffic.map { Span(Sanitizer.inert($0), style: $0.hasPrefix("!") ? warn : $0.hasPrefix("→") ? accent : nil) }
-        } else {
-            title = "Notifications \(state.log.count)"
-            // The characteristic's name gets what room the pane has, so the value still shows when narrow.
-            let nameWidth = min(28, max(12, rect.width - 38))
-            lines = state.log.map { logLine($0, state, nameWidth: nameWidth) }
-        }
+        if state.showTraffic { drawTraffic(state, rect, glyphs, &screen); return }
+        let events = state.log.lazy.filter(\.isLinkEvent).count
+        var title = "Notifications \(state.log.count - events)" + (events > 0 ? " + \(events) event\(events == 1 ? "" : "s")" : "")
+        // The characteristic's name gets what room the pane has, so the value still shows when narrow.
+        let nameWidth = min(28, max(12, rect.width - 38))
         if state.logPaused || state.logScroll > 0 { title += state.logPaused ? " · PAUSED" : " · scrolled" }
         let inner = Box(title: title, isFocused: focused, glyphs: glyphs).render(into: &screen, in: rect)
         let follows = state.logScroll == 0 && !state.logPaused
-        let offset = max(0, lines.count - inner.height - state.logScroll)
+        let offset = max(0, state.log.count - inner.height - state.logScroll)
+        // Only the rows on screen are built.
+        let range = LogView.visibleRange(count: state.log.count, height: inner.height, offset: offset, follows: follows)
+        var lines = [Span](repeating: Span(""), count: state.log.count)
+        for i in range { lines[i] = logLine(state.log[i], state, nameWidth: nameWidth) }
+        // The entry Enter opens: the bottom row shown, marked while the pane has the focus.
+        if focused, let last = range.last { lines[last].style = Style(reverse: true) }
         LogView(lines: lines, follows: follows, offset: offset, glyphs: glyphs).render(into: &screen, in: inner)
-        if lines.isEmpty, inner.height > 0 {
-            let hint = state.showTraffic ? "no traffic yet" : "subscribe with n (notify) or i (indicate) on a characteristic"
+        if state.log.isEmpty, inner.height > 0 {
+            let hint = "subscribe with n (notify) or i (indicate) on a characteristic"
             screen.put(hint, x: inner.x + 1, y: inner.y, style: dim, limit: inner.width - 1)
         }
     }
@@ -340,11 +387,21 @@ public enum ExplorerView {
         case .indication: "I"
         case .read: "R"
         case .write: "W"
+        case .writeWithoutResponse: "Wn"
+        case .connected, .disconnected, .bonded: "*"
+        case .subscribed, .unsubscribed: "S"
+        case .failed: "!"
+        }
+        let stamp = "\(clockTime(e.time, utcOffset: state.utcOffset)) \(kind) \(TextWidth.fitted(who, to: 12)) "
+        if e.isLinkEvent {
+            let about = e.kind == .subscribed || e.kind == .unsubscribed || (e.kind == .failed && e.handle.rawValue != 0)
+                ? Sanitizer.inert(what) + " " : ""
+            let text = stamp + about + logKindWord(e.kind) + (e.note.isEmpty ? "" : ": " + Sanitizer.inert(e.note))
+            return Span(text, style: e.kind == .failed ? warn : dim)
         }
         let decoded = (e.decoded ?? e.uuid.flatMap { decodeValue($0, e.value) }).map { Sanitizer.inert($0) + "  " } ?? ""
-        let text = "\(clockTime(e.time, utcOffset: state.utcOffset)) \(kind) \(TextWidth.fitted(who, to: 12)) "
-            + "\(TextWidth.fitted(Sanitizer.inert(what), to: nameWidth)) \(decoded)\(e.value.map(hexDigits).joined(separator: " "))"
-        return Span(text, style: e.kind == .write ? accent : nil)
+        let text = stamp + "\(TextWidth.fitted(Sanitizer.inert(what), to: nameWidth)) \(decoded)\(e.value.map(hexDigits).joined(separator: " "))"
+        return Span(text, style: e.kind == .write || e.kind == .writeWithoutResponse ? accent : nil)
     }
 
     // MARK: - Status, editor, prompts
@@ -354,8 +411,8 @@ public enum ExplorerView {
         var left: [Span] = [Span(" blex ", style: Style(bold: true, reverse: true))]
         if state.simulated { left.append(Span(" SIMULATED ", style: Style(foreground: .black, background: .yellow, bold: true))) }
         left.append(Span(state.portName))
-        left.append(Span(state.paused ? "scan paused" : state.scanning ? "scanning" : "scan off"))
-        let open = state.connections.values.filter { $0.state != .connecting }.count
+        left.append(Span(state.paused ? "scan stopped (p resumes)" : state.scanning ? "scanning" : "scan off"))
+        let open = state.connections.values.filter { $0.state != .connecting && $0.isLive }.count
         left.append(Span("\(open) connected"))
         var right: [Span] = []
         if let e = state.lastError { right.append(Span(Sanitizer.inert(e), style: Style(foreground: .red, bold: true, reverse: true))) }
@@ -365,7 +422,7 @@ public enum ExplorerView {
     }
 
     static func drawEditor(_ e: EditorState, _ state: ExplorerState, _ glyphs: Glyphs, _ screen: inout Screen) {
-        let name = Sanitizer.inert(uuidName(e.uuid) ?? e.uuid.description)
+        let name = Sanitizer.inert(state.label(of: e.handle, on: e.address) ?? uuidName(e.uuid) ?? e.uuid.description)
         var body: [String] = []
         body.append(ValueFormat.allCases.map { $0 == e.format ? "[\($0.label)]" : $0.label }.joined(separator: " "))
         var field = TextField(e.text)
@@ -376,7 +433,7 @@ public enum ExplorerView {
         }
         let status = e.error.map { "✗ \($0) — nothing will be sent" }
             ?? "\(e.bytes.count) byte\(e.bytes.count == 1 ? "" : "s")\(e.bytes.count > 20 ? " (long write)" : "")"
-        let hint = "Enter write · Tab format · ^R \(e.withResponse ? "with" : "without") response · Esc cancel"
+        let hint = "Enter write · Tab format · ↑↓ history · ^R \(e.withResponse ? "with" : "without") response · Esc cancel"
         let dialog = Dialog(title: "Write \(name) \(e.handle)", body: body + preview + [status], input: field, hint: hint,
                             maxWidth: 78, glyphs: glyphs)
         let frame = dialog.render(into: &screen, in: screen.bounds.splitBottom(1).rest)
@@ -395,14 +452,21 @@ public enum ExplorerView {
         let dialog: Dialog
         switch prompt {
         case .filter:
-            dialog = Dialog(title: "Filter", body: ["Name, address or maker contains:"], input: TextField(state.promptText),
+            dialog = Dialog(title: "Filter", body: ["Name, address, maker or service contains:"], input: state.promptField,
                             hint: "Enter keep · Esc clear", glyphs: glyphs)
         case let .passkey(address):
             dialog = Dialog(title: "Passkey", body: ["\(address) asks for the passkey it shows (6 digits)."],
-                            input: TextField(state.promptText), hint: "Enter send · Esc cancel", glyphs: glyphs)
+                            input: state.promptField, hint: "Enter send · Esc cancel", glyphs: glyphs)
         case .export:
             dialog = Dialog(title: "Export log", body: ["\(state.log.count) entries. File (.csv for CSV, else JSON Lines):"],
-                            input: TextField(state.promptText), hint: "Enter save (never overwrites) · Esc cancel", glyphs: glyphs)
+                            input: state.promptField, hint: "Enter save (never overwrites) · Esc cancel", glyphs: glyphs)
+        case .exportTraffic:
+            let n = state.traffic.visible.count
+            dialog = Dialog(title: "Export traffic", body: ["\(n) packets as shown (filtered). File (JSON Lines):"],
+                            input: state.promptField, hint: "Enter save (never overwrites) · Esc cancel", glyphs: glyphs)
+        case .search:
+            dialog = Dialog(title: "Search traffic", body: ["Packets whose decoded line contains:"], input: state.promptField,
+                            hint: "Enter keep · Esc clear", glyphs: glyphs)
         case .confirmQuit:
             dialog = Dialog(title: "Quit?", body: ["\(state.connections.count) connection(s) open; they will be closed."],
                             hint: "y quit · any other key stays", glyphs: glyphs)

@@ -14,20 +14,21 @@ public struct ExplorerLayout: Hashable, Sendable {
     /// Whether only one pane shows.
     public var compact: Bool
 
-    /// The layout for a `width`×`height` terminal; in compact mode `focus` decides which pane shows.
-    public init(width: Int, height: Int, focus: Pane = .scan, showLog: Bool = true) {
+    /// The layout for a `width`×`height` terminal; in compact mode, or `zoomed`, `focus` decides which pane
+    /// shows (and it gets the whole body). The log takes 30 % of the height, at least five rows.
+    public init(width: Int, height: Int, focus: Pane = .scan, showLog: Bool = true, zoomed: Bool = false) {
         let screen = Rect(x: 0, y: 0, width: width, height: height)
         let (body, status) = screen.splitBottom(height > 1 ? 1 : 0)
         self.status = status
         let empty = Rect(x: 0, y: 0, width: 0, height: 0)
         compact = width < 60 || height < 12
-        if compact {
+        if compact || zoomed {
             scan = focus == .scan ? body : empty
             details = focus == .details ? body : empty
             log = focus == .log ? body : empty
             return
         }
-        let logRows = showLog ? (height >= 34 ? 11 : max(5, body.height / 4)) : 0
+        let logRows = showLog ? max(5, body.height * 3 / 10) : 0
         let (top, bottom) = body.splitBottom(logRows)
         log = bottom
         if width >= 100 {

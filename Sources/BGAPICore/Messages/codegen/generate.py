@@ -1,15 +1,35 @@
 #!/usr/bin/env python3
 """Generates the BGAPI v1 message types from messages.api.
 
-Writes Sources/BGAPICore/Messages/<Class>.swift (one file per BGAPI class) and
-Sources/BGAPICore/Messages/BGAPIMessage+Generated.swift (the sum types and the catalog).
+Writes Sources/BGAPICore/Messages/Generated/<Class>.swift (one file per BGAPI class) and
+Sources/BGAPICore/Messages/Generated/BGAPIMessage+Generated.swift (the sum types and the catalog).
 Run from anywhere: python3 Sources/BGAPICore/Messages/codegen/generate.py
+With --check it writes nothing and exits 1 if a generated file differs from what it would write (CI runs this).
 """
 import os
 import re
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.dirname(HERE)
+OUT = os.path.join(os.path.dirname(HERE), "Generated")
+CHECK = "--check" in sys.argv[1:]
+STALE = []
+
+
+def emit(path, text):
+    """Writes `text` to `path`, or in --check mode records the path when its content differs."""
+    if CHECK:
+        try:
+            with open(path) as f:
+                same = f.read() == text
+        except FileNotFoundError:
+            same = False
+        if not same:
+            STALE.append(os.path.relpath(path))
+        return
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
 
 CLASS_NAMES = ["system", "flash", "attributes", "connection", "attclient", "sm", "gap", "hardware", "test", "dfu"]
 CLASS_PREFIX = {"system": "System", "flash": "Flash", "attributes": "Attributes", "connection": "Connection",
@@ -251,6 +271,10 @@ def struct_source(m):
         L.append(f"        {'' if plain else 'try '}{sn}.write(to: &writer, field: {swift_string(n)})")
     L.append("    }")
     L.append("")
+    if m["kind"] == "response" and any(n == "result" and st == "BGAPIErrorCode" for n, _, _, st in m["sfields"]):
+        L.append(f"    /// The command's outcome: zero when the dongle accepted it.")
+        L.append(f"    public var resultCode: BGAPIErrorCode? {{ result }}")
+        L.append("")
     L.append(f"    /// The fields in wire order.")
     L.append(f"    public var fields: [BGAPIField] {{")
     items = ", ".join(f".init(name: {swift_string(n)}, value: {sn}.fieldValue, display: {sn}.fieldDisplay)" for n, _, sn, _ in m["sfields"])
@@ -267,8 +291,7 @@ for ci, cname in enumerate(CLASS_NAMES):
     src = HEADER + f"// Class {ci}: `{cname}` — {len([m for m in ms if m['kind']=='command'])} commands, " \
         f"{len([m for m in ms if m['kind']=='response'])} responses, {len([m for m in ms if m['kind']=='event'])} events.\n\n"
     src += "\n\n".join(struct_source(m) for m in ms) + "\n"
-    with open(os.path.join(OUT, CLASS_FILE[cname] + ".swift"), "w") as f:
-        f.write(src)
+    emit(os.path.join(OUT, CLASS_FILE[cname] + ".swift"), src)
 
 
 def sum_type(kind, enum_name, doc):
@@ -305,6 +328,20 @@ def sum_type(kind, enum_name, doc):
     L.append("        }")
     L.append("    }")
     L.append("")
+    if kind == "response":
+        L.append("    /// The `result` field, for responses that carry one (`nil` for unknown packets and result-less responses).")
+        L.append("    public var resultCode: BGAPIErrorCode? { payload?.resultCode }")
+        L.append("")
+    if kind == "command":
+        L.append("    /// Whether the dongle answers this command (`system_reset`, `system_delay_reset` and `dfu_reset` get none).")
+        L.append("    public var expectsResponse: Bool {")
+        L.append("        switch self {")
+        nr = [m for m in ms if m.get("norsp")]
+        L.append("        case " + ", ".join(f".{m['case']}" for m in nr) + ": false")
+        L.append("        default: true")
+        L.append("        }")
+        L.append("    }")
+        L.append("")
     L.append("    /// The message as a framed packet (unknown packets are returned as they came).")
     L.append("    public func packet() throws(BGAPIEncodingError) -> BGAPIPacket {")
     L.append("        if case let .unknown(packet) = self { return packet }")
@@ -342,8 +379,13 @@ gen += "    public static let allPayloadTypes: [any BGAPIPayload.Type] = [\n"
 for m in messages:
     gen += f"        {m['type']}.self,\n"
 gen += "    ]\n}\n"
-with open(os.path.join(OUT, "BGAPIMessage+Generated.swift"), "w") as f:
-    f.write(gen)
+emit(os.path.join(OUT, "BGAPIMessage+Generated.swift"), gen)
 
 counts = {k: len([m for m in messages if m["kind"] == k]) for k in ("command", "response", "event")}
-print(f"generated {counts}")
+if CHECK:
+    if STALE:
+        print("stale generated files (run python3 Sources/BGAPICore/Messages/codegen/generate.py):", *STALE, sep="\n  ")
+        sys.exit(1)
+    print(f"generated files are current {counts}")
+else:
+    print(f"generated {counts}")

@@ -94,6 +94,9 @@ public struct AttributesWriteResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -208,6 +211,9 @@ public struct AttributesReadResponse: BGAPIResponsePayload {
         try value.write(to: &writer, field: "value")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "handle", value: handle.fieldValue, display: handle.fieldDisplay), .init(name: "offset", value: offset.fieldValue, display: offset.fieldDisplay), .init(name: "result", value: result.fieldValue, display: result.fieldDisplay), .init(name: "value", value: value.fieldValue, display: value.fieldDisplay)]
@@ -305,6 +311,9 @@ public struct AttributesReadTypeResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
         try value.write(to: &writer, field: "value")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {
@@ -575,6 +584,9 @@ public struct AttributesSendResponse: BGAPIResponsePayload {
     public func encode(into writer: inout ByteWriter) throws(BGAPIEncodingError) {
         try result.write(to: &writer, field: "result")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {

@@ -94,6 +94,9 @@ public struct HardwareIOPortConfigIRQResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -191,6 +194,9 @@ public struct HardwareSetSoftTimerResponse: BGAPIResponsePayload {
     public func encode(into writer: inout ByteWriter) throws(BGAPIEncodingError) {
         try result.write(to: &writer, field: "result")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {
@@ -290,6 +296,9 @@ public struct HardwareADCReadResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -380,6 +389,9 @@ public struct HardwareIOPortConfigDirectionResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -469,6 +481,9 @@ public struct HardwareIOPortConfigFunctionResponse: BGAPIResponsePayload {
     public func encode(into writer: inout ByteWriter) throws(BGAPIEncodingError) {
         try result.write(to: &writer, field: "result")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {
@@ -568,6 +583,9 @@ public struct HardwareIOPortConfigPullResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -665,6 +683,9 @@ public struct HardwareIOPortWriteResponse: BGAPIResponsePayload {
     public func encode(into writer: inout ByteWriter) throws(BGAPIEncodingError) {
         try result.write(to: &writer, field: "result")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {
@@ -771,6 +792,9 @@ public struct HardwareIOPortReadResponse: BGAPIResponsePayload {
         port.write(to: &writer, field: "port")
         data.write(to: &writer, field: "data")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {
@@ -894,6 +918,9 @@ public struct HardwareSPIConfigResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -1000,6 +1027,9 @@ public struct HardwareSPITransferResponse: BGAPIResponsePayload {
         try data.write(to: &writer, field: "data")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay), .init(name: "channel", value: channel.fieldValue, display: channel.fieldDisplay), .init(name: "data", value: data.fieldValue, display: data.fieldDisplay)]
@@ -1105,6 +1135,9 @@ public struct HardwareI2CReadResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
         try data.write(to: &writer, field: "data")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {
@@ -1384,6 +1417,9 @@ public struct HardwareTimerComparatorResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -1474,6 +1510,9 @@ public struct HardwareIOPortIRQEnableResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -1563,6 +1602,9 @@ public struct HardwareIOPortIRQDirectionResponse: BGAPIResponsePayload {
     public func encode(into writer: inout ByteWriter) throws(BGAPIEncodingError) {
         try result.write(to: &writer, field: "result")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {
@@ -1720,6 +1762,9 @@ public struct HardwareAnalogComparatorReadResponse: BGAPIResponsePayload {
         output.write(to: &writer, field: "output")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay), .init(name: "output", value: output.fieldValue, display: output.fieldDisplay)]
@@ -1801,6 +1846,9 @@ public struct HardwareAnalogComparatorConfigIRQResponse: BGAPIResponsePayload {
     public func encode(into writer: inout ByteWriter) throws(BGAPIEncodingError) {
         try result.write(to: &writer, field: "result")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {
@@ -1958,6 +2006,9 @@ public struct HardwareUSBEnableResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -2039,6 +2090,9 @@ public struct HardwareSleepEnableResponse: BGAPIResponsePayload {
     public func encode(into writer: inout ByteWriter) throws(BGAPIEncodingError) {
         try result.write(to: &writer, field: "result")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {

@@ -284,6 +284,9 @@ public struct FlashPSSaveResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -373,6 +376,9 @@ public struct FlashPSLoadResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
         try value.write(to: &writer, field: "value")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {
@@ -530,6 +536,9 @@ public struct FlashErasePageResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -619,6 +628,9 @@ public struct FlashWriteDataResponse: BGAPIResponsePayload {
     public func encode(into writer: inout ByteWriter) throws(BGAPIEncodingError) {
         try result.write(to: &writer, field: "result")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {

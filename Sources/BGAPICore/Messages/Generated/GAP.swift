@@ -168,6 +168,9 @@ public struct GAPSetModeResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -249,6 +252,9 @@ public struct GAPDiscoverResponse: BGAPIResponsePayload {
     public func encode(into writer: inout ByteWriter) throws(BGAPIEncodingError) {
         try result.write(to: &writer, field: "result")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {
@@ -380,6 +386,9 @@ public struct GAPConnectDirectResponse: BGAPIResponsePayload {
         try connectionHandle.write(to: &writer, field: "connection_handle")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay), .init(name: "connection_handle", value: connectionHandle.fieldValue, display: connectionHandle.fieldDisplay)]
@@ -453,6 +462,9 @@ public struct GAPEndProcedureResponse: BGAPIResponsePayload {
     public func encode(into writer: inout ByteWriter) throws(BGAPIEncodingError) {
         try result.write(to: &writer, field: "result")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {
@@ -568,6 +580,9 @@ public struct GAPConnectSelectiveResponse: BGAPIResponsePayload {
         try connectionHandle.write(to: &writer, field: "connection_handle")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay), .init(name: "connection_handle", value: connectionHandle.fieldValue, display: connectionHandle.fieldDisplay)]
@@ -665,6 +680,9 @@ public struct GAPSetFilteringResponse: BGAPIResponsePayload {
     public func encode(into writer: inout ByteWriter) throws(BGAPIEncodingError) {
         try result.write(to: &writer, field: "result")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {
@@ -764,6 +782,9 @@ public struct GAPSetScanParametersResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -862,6 +883,9 @@ public struct GAPSetAdvParametersResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -951,6 +975,9 @@ public struct GAPSetAdvDataResponse: BGAPIResponsePayload {
     public func encode(into writer: inout ByteWriter) throws(BGAPIEncodingError) {
         try result.write(to: &writer, field: "result")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {
@@ -1042,6 +1069,9 @@ public struct GAPSetDirectedConnectableModeResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -1132,6 +1162,9 @@ public struct GAPSetInitiatingConParametersResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -1213,6 +1246,9 @@ public struct GAPSetNonresolvableAddressResponse: BGAPIResponsePayload {
     public func encode(into writer: inout ByteWriter) throws(BGAPIEncodingError) {
         try result.write(to: &writer, field: "result")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {

@@ -268,6 +268,9 @@ public struct SystemRegWriteResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -848,6 +851,9 @@ public struct SystemEndpointTXResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -938,6 +944,9 @@ public struct SystemWhitelistAppendResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -1027,6 +1036,9 @@ public struct SystemWhitelistRemoveResponse: BGAPIResponsePayload {
     public func encode(into writer: inout ByteWriter) throws(BGAPIEncodingError) {
         try result.write(to: &writer, field: "result")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {
@@ -1192,6 +1204,9 @@ public struct SystemEndpointRXResponse: BGAPIResponsePayload {
         try data.write(to: &writer, field: "data")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "result", value: result.fieldValue, display: result.fieldDisplay), .init(name: "data", value: data.fieldValue, display: data.fieldDisplay)]
@@ -1289,6 +1304,9 @@ public struct SystemEndpointSetWatermarksResponse: BGAPIResponsePayload {
     public func encode(into writer: inout ByteWriter) throws(BGAPIEncodingError) {
         try result.write(to: &writer, field: "result")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {
@@ -1609,6 +1627,9 @@ public struct SystemUSBEnumerationStatusGetResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
         status.write(to: &writer, field: "status")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {

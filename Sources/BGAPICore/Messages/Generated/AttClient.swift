@@ -118,6 +118,9 @@ public struct AttClientFindByTypeValueResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "connection", value: connection.fieldValue, display: connection.fieldDisplay), .init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -231,6 +234,9 @@ public struct AttClientReadByGroupTypeResponse: BGAPIResponsePayload {
         try connection.write(to: &writer, field: "connection")
         try result.write(to: &writer, field: "result")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {
@@ -346,6 +352,9 @@ public struct AttClientReadByTypeResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "connection", value: connection.fieldValue, display: connection.fieldDisplay), .init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -452,6 +461,9 @@ public struct AttClientFindInformationResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "connection", value: connection.fieldValue, display: connection.fieldDisplay), .init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -549,6 +561,9 @@ public struct AttClientReadByHandleResponse: BGAPIResponsePayload {
         try connection.write(to: &writer, field: "connection")
         try result.write(to: &writer, field: "result")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {
@@ -656,6 +671,9 @@ public struct AttClientAttributeWriteResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "connection", value: connection.fieldValue, display: connection.fieldDisplay), .init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -762,6 +780,9 @@ public struct AttClientWriteCommandResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "connection", value: connection.fieldValue, display: connection.fieldDisplay), .init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -843,6 +864,9 @@ public struct AttClientIndicateConfirmResponse: BGAPIResponsePayload {
     public func encode(into writer: inout ByteWriter) throws(BGAPIEncodingError) {
         try result.write(to: &writer, field: "result")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {
@@ -941,6 +965,9 @@ public struct AttClientReadLongResponse: BGAPIResponsePayload {
         try connection.write(to: &writer, field: "connection")
         try result.write(to: &writer, field: "result")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {
@@ -1056,6 +1083,9 @@ public struct AttClientPrepareWriteResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "connection", value: connection.fieldValue, display: connection.fieldDisplay), .init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -1154,6 +1184,9 @@ public struct AttClientExecuteWriteResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "connection", value: connection.fieldValue, display: connection.fieldDisplay), .init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -1251,6 +1284,9 @@ public struct AttClientReadMultipleResponse: BGAPIResponsePayload {
         try connection.write(to: &writer, field: "connection")
         try result.write(to: &writer, field: "result")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {

@@ -481,6 +481,14 @@ public enum BGAPICommand: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether the dongle answers this command (`system_reset`, `system_delay_reset` and `dfu_reset` get none).
+    public var expectsResponse: Bool {
+        switch self {
+        case .systemReset, .systemDelayReset, .dfuReset: false
+        default: true
+        }
+    }
+
     /// The message as a framed packet (unknown packets are returned as they came).
     public func packet() throws(BGAPIEncodingError) -> BGAPIPacket {
         if case let .unknown(packet) = self { return packet }
@@ -968,6 +976,9 @@ public enum BGAPIResponse: Hashable, Sendable, CustomStringConvertible {
         case .unknown: nil
         }
     }
+
+    /// The `result` field, for responses that carry one (`nil` for unknown packets and result-less responses).
+    public var resultCode: BGAPIErrorCode? { payload?.resultCode }
 
     /// The message as a framed packet (unknown packets are returned as they came).
     public func packet() throws(BGAPIEncodingError) -> BGAPIPacket {

@@ -86,6 +86,9 @@ public struct ConnectionDisconnectResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "connection", value: connection.fieldValue, display: connection.fieldDisplay), .init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -298,6 +301,9 @@ public struct ConnectionUpdateResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "connection", value: connection.fieldValue, display: connection.fieldDisplay), .init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -387,6 +393,9 @@ public struct ConnectionVersionUpdateResponse: BGAPIResponsePayload {
         try connection.write(to: &writer, field: "connection")
         try result.write(to: &writer, field: "result")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {
@@ -576,6 +585,9 @@ public struct ConnectionChannelMapSetResponse: BGAPIResponsePayload {
         try result.write(to: &writer, field: "result")
     }
 
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
+
     /// The fields in wire order.
     public var fields: [BGAPIField] {
         [.init(name: "connection", value: connection.fieldValue, display: connection.fieldDisplay), .init(name: "result", value: result.fieldValue, display: result.fieldDisplay)]
@@ -665,6 +677,9 @@ public struct ConnectionFeaturesGetResponse: BGAPIResponsePayload {
         try connection.write(to: &writer, field: "connection")
         try result.write(to: &writer, field: "result")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {
@@ -919,6 +934,9 @@ public struct ConnectionSlaveLatencyDisableResponse: BGAPIResponsePayload {
     public func encode(into writer: inout ByteWriter) throws(BGAPIEncodingError) {
         try result.write(to: &writer, field: "result")
     }
+
+    /// The command's outcome: zero when the dongle accepted it.
+    public var resultCode: BGAPIErrorCode? { result }
 
     /// The fields in wire order.
     public var fields: [BGAPIField] {

@@ -1,0 +1,128 @@
+import BGAPICore
+
+// The scan list that holds still: the order is re-applied at most every `resortInterval` seconds (or on
+// demand), new devices join at the bottom until then, and the filters (text, service, RSSI floor, unnamed,
+// stale) decide what shows.
+
+extension DeviceEntry {
+    /// Service UUIDs it advertises (lists and service data), each once.
+    public var advertisedServices: [BluetoothUUID] {
+        var seen: [BluetoothUUID] = []
+        for data in advertisements.values {
+            for u in data.serviceUUIDs + data.serviceData.map(\.uuid) where !seen.contains(u) { seen.append(u) }
+        }
+        return seen
+    }
+
+    /// Whether the filter text matches its name, address, maker, or an advertised service (UUID or SIG name).
+    func matches(lowercased needle: String) -> Bool {
+        if needle.isEmpty { return true }
+        if (name ?? "").lowercased().contains(needle) || address.description.lowercased().contains(needle) { return true }
+        if (companyID.flatMap(companyName) ?? "").lowercased().contains(needle) { return true }
+        return advertisedServices.contains { u in
+            u.description.lowercased().contains(needle) || (serviceName(u) ?? "").lowercased().contains(needle)
+        }
+    }
+}
+
+extension ScanSort {
+    /// Whether `a` comes before `b` in this order (ties broken by address, so the order is total).
+    func precedes(_ a: DeviceEntry, _ b: DeviceEntry) -> Bool {
+        switch self {
+        case .rssi: return (a.rssi, b.address) > (b.rssi, a.address)
+        case .name:
+            switch (a.name, b.name) {
+            case let (x?, y?): return (x.lowercased(), a.address) < (y.lowercased(), b.address)
+            case (_?, nil): return true
+            case (nil, _?): return false
+            default: return a.address < b.address
+            }
+        case .lastSeen: return (a.lastSeen, b.address) > (b.lastSeen, a.address)
+        case .firstSeen: return (a.firstSeen, a.address) < (b.firstSeen, b.address)
+        }
+    }
+}
+
+extension ExplorerState {
+    /// Whether `d` passes the filters (a connected device is never hidden as stale, unnamed or weak).
+    func shows(_ d: DeviceEntry, needle: String) -> Bool {
+        guard d.matches(lowercased: needle) else { return false }
+        if connections[d.address] != nil { return true }
+        if hideStale && now - d.lastSeen > staleAfter { return false }
+        if hideUnnamed && d.name == nil { return false }
+        if let floor = rssiFloor, d.rssi < floor { return false }
+        return true
+    }
+
+    /// The scan list as shown: filtered, in the order last applied, devices heard since at the bottom.
+    public var visibleDevices: [DeviceEntry] {
+        let needle = filter.lowercased()
+        let shown = devices.values.filter { shows($0, needle: needle) }
+        let rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let ranked = shown.filter { rank[$0.address] != nil }.sorted { rank[$0.address]! < rank[$1.address]! }
+        let fresh = shown.filter { rank[$0.address] == nil }.sorted { sort.precedes($0, $1) }
+        return ranked + fresh
+    }
+}
+
+/// Applies the sort order now (at most every `resortInterval` seconds by the tick, or on demand).
+func resort(_ state: inout ExplorerState) {
+    state.order = state.devices.values.sorted { state.sort.precedes($0, $1) }.map(\.address)
+    state.lastSort = state.now
+    followFirstRow(&state)
+}
+
+/// Until the user moves the selection, it stays on the list's first row.
+func followFirstRow(_ state: inout ExplorerState) {
+    guard !state.selectionMoved, state.focus == .scan || state.selectedDevice == nil else { return }
+    if let first = state.visibleDevices.first?.address { state.selectedDevice = first }
+}
+
+/// `>` and `<`: the RSSI floor in 5 dB steps from -100 to -30 dBm; below -100 it is off.
+func stepRSSIFloor(_ state: inout ExplorerState, by step: Int) {
+    let current = state.rssiFloor.map(Int.init) ?? -105
+    let next = min(-30, max(-105, current + step))
+    state.rssiFloor = next < -100 ? nil : Int8(next)
+}
+
+extension RSSIHistory {
+    /// Seconds a heard value is held, so a device heard every 2 s (or a link polled every 2 s) draws a
+    /// continuous line rather than holes; a longer silence shows as a gap.
+    public static let holdSeconds = 5
+
+    /// Per-second values, oldest first, each heard value held for up to `holdSeconds` seconds.
+    public var heldSamples: [Double?] {
+        var out = samples
+        var last: Double?
+        var age = 0
+        for i in out.indices {
+            if let v = out[i] {
+                last = v
+                age = 0
+            } else {
+                age += 1
+                if age <= Self.holdSeconds { out[i] = last }
+            }
+        }
+        return out
+    }
+
+    /// Seconds each of `width` sparkline columns covers, so the columns span as much of the history as fits.
+    public static func secondsPerColumn(width: Int) -> Int { Swift.max(1, span / Swift.max(1, width)) }
+
+    /// `width` columns, newest last, covering the last `width × secondsPerColumn(width)` seconds; each is
+    /// the mean of the held values in its seconds (nil when none).
+    public func columns(width: Int) -> [Double?] {
+        guard width > 0 else { return [] }
+        let perColumn = Self.secondsPerColumn(width: width)
+        let held = Array(heldSamples.suffix(width * perColumn))
+        var out: [Double?] = []
+        var end = held.count
+        while end > 0, out.count < width {
+            let chunk = held[Swift.max(0, end - perColumn) ..< end].compactMap { $0 }
+            out.append(chunk.isEmpty ? nil : chunk.reduce(0, +) / Double(chunk.count))
+            end -= perColumn
+        }
+        return out.reversed()
+    }
+}
