@@ -69,6 +69,11 @@ import TUI
         s = BondListTests.bondedState(); press(&s, ch("B")); out.append(("bonds asking", s))
         send(&s, .bondList([BondHandle(rawValue: 1), BondHandle(rawValue: 0)])); press(&s, ch("D")); out.append(("bonds", s))
         s = treeState(); send(&s, .failed(nil, "dongle gone\u{7}")); out.append(("error", s))
+        // Issue 10 in issue 9's modes: the chart (a value, and RSSI alone), help over it, the naming prompt.
+        s = treeState(); s.now = 1_764_062_001.25; s.focus = .details; press(&s, ch("v")); out.append(("chart", s))
+        press(&s, ch("?")); out.append(("help over chart", s))
+        s = treeState(); s.focus = .scan; press(&s, ch("v")); out.append(("rssi chart", s))
+        s = treeState(); s.focus = .details; press(&s, ch("N")); typeText(&s, "Strap"); out.append(("naming", s))
         return out
     }
 
