@@ -140,9 +140,10 @@ public final class EffectRunner: Sendable {
                 if let slot = d.bond { send(.bondSlot(address, slot)) }
                 let services = try d.discoverServices()
                 send(.discovered(address, services))
-                // User descriptions name vendor characteristics; fetch them so the tree can show them.
+                // User descriptions name vendor characteristics, presentation formats give their unit: fetch
+                // them so the tree, log and charts can use them.
                 for c in services.flatMap(\.characteristics) {
-                    for desc in c.descriptors where desc.uuid.matches(BluetoothUUID(0x2901)) {
+                    for desc in c.descriptors where desc.uuid.matches(BluetoothUUID(0x2901)) || desc.uuid.matches(BluetoothUUID(0x2904)) {
                         if let v = try? d.readHandle(desc.handle) { send(.fetched(address, desc.handle, v)) }
                     }
                 }
@@ -203,9 +204,25 @@ public final class EffectRunner: Sendable {
             } catch {
                 send(.failed(nil, "export: \(error)"))
             }
+        case let .saveNames(path, contents):
+            do { try Self.replace(path: path, contents: contents) } catch { send(.failed(nil, "names: \(error)")) }
         case .traceTraffic: break // handled in run, synchronously
         case .quit:
             for d in devices.withLock({ Array($0.values) }) { try? d.disconnect(timeout: .seconds(2)) }
+        }
+    }
+
+    /// Writes `contents` to `path` through a temporary file and a rename, so a crash never leaves half a
+    /// file; creates the folder when missing (the default names file lives in $XDG_CONFIG_HOME/blex/).
+    public static func replace(path: String, contents: String) throws {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        try Data(contents.utf8).write(to: temporary)
+        guard rename(temporary.path, url.path) == 0 else {
+            let why = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw ExportError(message: "\(path): \(why)")
         }
     }
 
