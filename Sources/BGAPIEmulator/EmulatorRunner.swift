@@ -52,7 +52,11 @@ public final class EmulatorRunner: @unchecked Sendable {
             self.transport = transport
             self.unpluggedUntil = nil
             decoder = BGAPIFrameDecoder(direction: .hostToDevice)
-            transport.start(on: queue) { [weak self] event in self?.handle(event) }
+            // Events name their transport: a close of the one this replaced must not end this one.
+            transport.start(on: queue) { [weak self, weak transport] event in
+                guard let self, let transport else { return }
+                self.handle(event, from: transport)
+            }
             rearm()
         }
     }
@@ -93,8 +97,9 @@ public final class EmulatorRunner: @unchecked Sendable {
         .nanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - origin.uptimeNanoseconds))
     }
 
-    private func handle(_ event: TransportEvent) {
+    private func handle(_ event: TransportEvent, from source: any ByteTransport) {
         dispatchPrecondition(condition: .onQueue(queue))
+        guard let current = transport, current === source else { return }  // a port already replaced
         switch event {
         case let .received(bytes):
             var outputs: [BGAPIFrameDecoderOutput] = []
