@@ -93,8 +93,8 @@ public final class EffectRunner: Sendable {
             scanWanted.withLock { $0 = false }
             attempt(nil) { () throws(BGAPIError) in try backend.stopScanning() }
         case let .cancelConnect(address):
-            // gap_end_procedure ends the dongle's connect at once; the library's own wait for it runs out on
-            // its timeout, and its answer is then ignored (a link that came up meanwhile is closed).
+            // The library gives up at once: its connect throws `.cancelled`, the radio stops initiating, and a
+            // link that completes anyway is closed.
             let pending = connecting.withLock { c -> Bool in
                 guard c[address] != nil else { return false }
                 c[address] = true
@@ -105,18 +105,17 @@ public final class EffectRunner: Sendable {
                 try? device(address)?.disconnect()
                 return
             }
-            try? backend.stopScanning()
-            if scanWanted.withLock({ $0 }) { try? backend.startScanning(active: true, discoverMode: .observation) }
+            backend.cancelConnect(to: address)
         case let .connect(address, type):
-            // A connect given up is still waited for by the library until its timeout; a second one to the
-            // same device meanwhile would race it, so it is refused with the reason.
+            // One connect per device at a time: a second one while the first is still being given up (a
+            // moment, now that cancelling is immediate) is refused with the reason.
             let started = connecting.withLock { c -> Bool in
                 guard c[address] == nil else { return false }
                 c[address] = false
                 return true
             }
             guard started else {
-                send(.failed(address, "\(address): the last connect is still being given up (up to 10 s); try again in a moment"))
+                send(.failed(address, "\(address): the last connect is still being given up; try again in a moment"))
                 return
             }
             let gaveUp = { self.connecting.withLock { $0[address] == true } }
@@ -125,7 +124,7 @@ public final class EffectRunner: Sendable {
                 // The dongle cannot scan while it connects; scanning resumes once the link is up (if wanted).
                 try? backend.stopScanning()
                 defer {
-                    // Also after a cancelled connect: the library ends its own wait with gap_end_procedure, which stops a scan.
+                    // Also after a cancelled connect (initiating superseded the scan on the dongle).
                     if scanWanted.withLock({ $0 }) { try? backend.startScanning(active: true, discoverMode: .observation) }
                 }
                 let d = try backend.connect(address: address, timeout: .seconds(10), addressType: type)
