@@ -29,6 +29,16 @@ python3 scripts/check-platform-branches.py
 swift build --build-tests
 swift test --skip-build
 
+# Completions and man pages generate from the command definitions.
+extras="$(mktemp -d)"
+bash scripts/generate-extras.sh "$extras" debug >/dev/null
+for f in completions/blex.bash completions/blex.zsh completions/blex.fish completions/bled112-emulator.bash \
+         man/man1/blex.1 man/man1/bled112-emulator.1; do
+    [ -s "$extras/$f" ] || { echo "missing $f"; exit 1; }
+done
+grep -q "Exit status" "$extras/man/man1/blex.1"
+rm -rf "$extras"
+
 # The DocC catalogs must build with no warning (a broken symbol link fails CI).
 swift package generate-documentation --target BGAPI --target BGAPICore --target BGAPIEmulator --warnings-as-errors
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates screenshots/*.png: builds blex, runs it on the built-in virtual dongle (demo world) in a detached
-# tmux session at 120×40, drives it to five states and renders each `tmux capture-pane -e` to a PNG with
+# tmux session at 120×40, drives it to six states and renders each `tmux capture-pane -e` to a PNG with
 # scripts/ansi_to_png.py (Pillow, in scripts/.venv; DejaVu Sans Mono from Debian's fonts-dejavu-core, and
 # fonts-droid-fallback for CJK).
 #
@@ -66,7 +66,7 @@ cleanup() {
 trap cleanup EXIT
 echo "set -g remain-on-exit on" >"$work/tmux.conf"
 env -u TMUX TERM=xterm-256color LANG=C.UTF-8 tmux -L "$socket" -f "$work/tmux.conf" \
-    new-session -d -s shots -x "$cols" -y "$rows" env TERM=xterm-256color LANG=C.UTF-8 "$blex" --scenario demo
+    new-session -d -s shots -x "$cols" -y "$rows" env TERM=xterm-256color LANG=C.UTF-8 XDG_CONFIG_HOME="$work" "$blex" --scenario demo
 
 screen() { t capture-pane -p -t shots; }
 # wait_for DESCRIPTION GREP-PATTERN [SECONDS]: polls the screen until a line matches (fixed string).
@@ -128,7 +128,17 @@ sleep 6
 keys Tab
 shoot notifications
 
-# 5. traffic: the BGAPI traffic pane, scan responses hidden, the cursor on an attribute-value event.
+# 5. chart: back to the tree, the heart rate's chart over the last minute (notifications, RSSI below).
+keys Tab; sleep 0.2; keys Tab; sleep 0.2
+select_row 3 "Heart Rate Measurement"
+text "v"; wait_for "the chart" "Chart · Pulse HRM · Heart Rate Measurement"
+text "z"; wait_for "the one-minute window" "· last 1m"
+sleep 20 # half a minute of heart rate and RSSI
+shoot chart
+keys Escape; sleep 0.3
+keys Tab; sleep 0.2 # back to the log pane
+
+# 6. traffic: (in the log pane) the BGAPI traffic pane, scan responses hidden, the cursor on an attribute-value event.
 text "t"; wait_for "the traffic pane" "BGAPI traffic"
 text "S"; wait_for "the filter" "no scan rsp"
 sleep 2

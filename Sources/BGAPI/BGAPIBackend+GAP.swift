@@ -182,6 +182,11 @@ extension BGAPIBackend {
         return device
     }
 
+    /// Deletes one bond from the dongle's flash by its handle (as `bonds()` lists them).
+    public func deleteBond(_ bond: BondHandle) throws(BGAPIError) {
+        try perform(.checkedCommand(.smDeleteBonding(.init(handle: bond))), timeout: commandTimeout)
+    }
+
     /// Devices connected now.
     public var connectedDevices: [BGAPIDevice] { linkedDevices }
 }

@@ -172,13 +172,21 @@ public final class BGAPIBackend: @unchecked Sendable {
         dispatchPrecondition(condition: .notOnQueue(queue))
         if sync({ running }) { stop() }
         if reset {
+            // The node the reset goes to: after it, a BLED112 leaves the bus and comes back as a new node.
+            let before = try resolvePath().flatMap(SerialPort.identity(of:))
             let first = try openTransport()
-            if let bytes = try? SystemResetCommand(bootInDFU: false).encodedBytes() {
+            let reset = SystemResetCommand(bootInDFU: false)
+            if let bytes = try? reset.encodedBytes() {
                 do { try first.write(bytes) } catch { first.close(); throw .portClosed("\(error)") }
+                // Written before the backend runs, so traced here: a traffic view shows the reset too.
+                if tracesTraffic {
+                    let record = BGAPITrafficRecord(isOutgoing: true, message: .command(.systemReset(reset)), time: now())
+                    sync { emit(.traffic(record)) }
+                }
             }
             first.close()
             scheduler.sleep(for: delayAfterReset)
-            try attach(try reopen(within: reopenTimeout))
+            try attach(try reopen(within: reopenTimeout, notBefore: before))
         } else {
             try attach(try openTransport())
         }
@@ -244,21 +252,29 @@ public final class BGAPIBackend: @unchecked Sendable {
         do { return try SerialPort.open(path: path) } catch { throw .noDongle("\(error)") }
     }
 
-    /// After a reset the USB port disappears and comes back; keep trying until it opens.
-    private func reopen(within limit: Duration) throws(BGAPIError) -> any ByteTransport {
-        let deadline = now() + limit
+    /// After a reset the USB port disappears and comes back; keep trying until it opens. The node the reset
+    /// went to is not reopened for up to a second (it is about to vanish: opening it would give a port that
+    /// closes under us); after that it is taken as it is (a UART module keeps its port).
+    private func reopen(within limit: Duration, notBefore old: SerialPort.DeviceIdentity?) throws(BGAPIError) -> any ByteTransport {
+        let started = now()
+        let deadline = started + limit
         while true {
-            do { return try openTransport() } catch {
-                if now() >= deadline { throw error }
-                scheduler.sleep(for: .milliseconds(100))
+            let stale = old != nil && now() < started + .seconds(1)
+                && (try? resolvePath()).flatMap { $0 }.flatMap(SerialPort.identity(of:)) == old
+            if !stale {
+                do { return try openTransport() } catch {
+                    if now() >= deadline { throw error }
+                }
             }
+            scheduler.sleep(for: .milliseconds(stale ? 10 : 100))
         }
     }
 
     private func attach(_ transport: any ByteTransport) throws(BGAPIError) {
         sync {
             self.transport = transport
-            host = BGAPIHost()
+            // The host keeps its link numbering across restarts (failAll left it otherwise as new), so a
+            // LinkID is never reused for the backend's whole life.
             decoder = BGAPIFrameDecoder(configuration: decoder.configuration)
             rawEvents = []
             running = true
@@ -300,6 +316,13 @@ public final class BGAPIBackend: @unchecked Sendable {
     /// Cancels a call submitted with ``submit(_:within:registered:completion:)``; it completes with `.cancelled`.
     func cancel(_ id: HostRequestID) {
         queue.async { [self] in turn { apply(host.cancel(id, at: now())) } }
+    }
+
+    /// Gives up on every connect to `address` now (from any thread): a blocking `connect` throws
+    /// `.cancelled` (an async one `CancellationError`), the radio stops initiating, and a link that completes
+    /// anyway is closed.
+    public func cancelConnect(to address: BluetoothAddress) {
+        queue.async { [self] in turn { apply(host.cancelConnect(to: address, at: now())) } }
     }
 
     /// A new stream of every backend event, in wire order, from now until the consumer goes away (across
@@ -574,6 +597,8 @@ public final class BGAPIBackend: @unchecked Sendable {
     }
 
     private func fire() {
+        // A source that has fired is cancelled, never just dropped: libdispatch must not keep a released one.
+        timer?.cancel()
         timer = nil
         timerDeadline = nil
         guard running else { return }

@@ -56,7 +56,11 @@ public final class EmulatorRunner: @unchecked Sendable {
             self.transport = transport
             self.unpluggedUntil = nil
             decoder = BGAPIFrameDecoder(direction: .hostToDevice)
-            transport.start(on: queue) { [weak self] event in self?.handle(event) }
+            // Events name their transport: a close of the one this replaced must not end this one.
+            transport.start(on: queue) { [weak self, weak transport] event in
+                guard let self, let transport else { return }
+                self.handle(event, from: transport)
+            }
             rearm()
         }
     }
@@ -127,8 +131,9 @@ public final class EmulatorRunner: @unchecked Sendable {
     /// The world's rate (1 real time, 0 paused).
     public var worldRate: Double { queue.sync { rate } }
 
-    private func handle(_ event: TransportEvent) {
+    private func handle(_ event: TransportEvent, from source: any ByteTransport) {
         dispatchPrecondition(condition: .onQueue(queue))
+        guard let current = transport, current === source else { return }  // a port already replaced
         switch event {
         case let .received(bytes):
             var outputs: [BGAPIFrameDecoderOutput] = []

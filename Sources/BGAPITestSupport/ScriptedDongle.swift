@@ -34,6 +34,9 @@ public final class ScriptedDongle: Sendable {
 
     deinit { pty.close() }
 
+    /// Closes the pty, as a dongle leaving the bus: the host's port sees it vanish.
+    public func unplug() { pty.close() }
+
     /// Sets how commands are answered from now on.
     public func respond(with responder: Responder?) { state.withLock { $0.responder = responder } }
 
@@ -53,6 +56,14 @@ public final class ScriptedDongle: Sendable {
             // The predicate runs outside the lock: it may look at `commands` itself.
             if let found = commands.first(where: predicate) { return found }
             if arrived.wait(timeout: end) == .timedOut { return commands.first(where: predicate) }
+        }
+    }
+
+    /// The same wait from async code: it blocks a dispatch thread, never a Swift concurrency one.
+    public func waitFor(within limit: Duration = .seconds(5),
+                        _ predicate: @escaping @Sendable (BGAPICommand) -> Bool) async -> BGAPICommand? {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.waitFor(within: limit, predicate)) }
         }
     }
 

@@ -1,5 +1,6 @@
 import BGAPICore
 import Dispatch
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -40,7 +41,8 @@ public struct DispatchScheduler: HostScheduler {
                          _ action: @escaping @Sendable () -> Void) -> any ScheduledTimer {
         let timer = DispatchSource.makeTimerSource(queue: queue)
         let delay = max(.zero, deadline - now)
-        timer.schedule(deadline: .now() + .nanoseconds(Int(clamping: delay.wholeNanoseconds)), leeway: .milliseconds(1))
+        timer.schedule(deadline: .now() + .nanoseconds(Int(clamping: delay.wholeNanoseconds)), repeating: .never,
+                       leeway: .milliseconds(1))
         timer.setEventHandler(handler: action)
         timer.resume()
         return DispatchTimer(source: timer)
@@ -56,8 +58,9 @@ public struct DispatchScheduler: HostScheduler {
     }
 }
 
-private struct DispatchTimer: ScheduledTimer, @unchecked Sendable {
-    // @unchecked: DispatchSourceTimer is thread-safe to cancel from any thread.
-    let source: any DispatchSourceTimer
-    func cancel() { source.cancel() }
+/// A dispatch timer behind a lock, so the handle is Sendable without an unchecked promise.
+private final class DispatchTimer: ScheduledTimer {
+    private let source: Mutex<(any DispatchSourceTimer)?>
+    init(source: sending any DispatchSourceTimer) { self.source = Mutex(source) }
+    func cancel() { source.withLock { $0?.cancel(); $0 = nil } }
 }

@@ -6,6 +6,19 @@ import Darwin
 
 /// Opens serial devices (a BLED112's CDC-ACM port, or an emulator's pty) in raw 8N1 mode.
 public enum SerialPort {
+    /// Which device node a path leads to now (after following links): a BLED112 that re-enumerates after a
+    /// reset comes back as a new node, even under the same name.
+    public struct DeviceIdentity: Hashable, Sendable {
+        let device: UInt64, inode: UInt64, special: UInt64
+    }
+
+    /// The node `path` leads to, or `nil` when there is none (the dongle is off the bus).
+    public static func identity(of path: String) -> DeviceIdentity? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return DeviceIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), special: UInt64(info.st_rdev))
+    }
+
     /// Opens `path` raw at 115200 baud (the rate is ignored by USB CDC and ptys, but set for real UARTs).
     public static func open(path: String) throws(TransportError) -> FileDescriptorTransport {
         // Qualified: inside this `open` an unqualified call would be this method.

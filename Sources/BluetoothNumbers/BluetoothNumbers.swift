@@ -129,7 +129,9 @@ public enum BluetoothNumbers {
 /// quoted with control characters escaped (see ``quoted(utf8:)``), and no input traps.
 public enum CharacteristicFormat {
     /// Every 16-bit UUID ``decode(characteristic:value:)`` understands, characteristics and descriptors, ascending.
-    public static let supportedUUIDs: [UInt16] = [
+    public static let supportedUUIDs: [UInt16] = (baseUUIDs + sensorUUIDs).sorted()
+
+    private static let baseUUIDs: [UInt16] = [
         0x2900, 0x2901, 0x2902,
         0x2A00, 0x2A01, 0x2A04, 0x2A05, 0x2A06, 0x2A07, 0x2A19, 0x2A1C, 0x2A1D, 0x2A1E, 0x2A24, 0x2A25, 0x2A26,
         0x2A27, 0x2A28, 0x2A29, 0x2A37, 0x2A38, 0x2A3D, 0x2A50, 0x2A6D, 0x2A6E, 0x2A6F, 0x2A87, 0x2A8A, 0x2A90,
@@ -161,7 +163,7 @@ public enum CharacteristicFormat {
         case 0x2A6F: humidity(value)
         case 0x2900: extendedProperties(value)
         case 0x2902: clientCharacteristicConfiguration(value)
-        default: nil
+        default: sensorValue(uuid16, value)  // Sensors.swift
         }
     }
 
@@ -348,14 +350,14 @@ public enum CharacteristicFormat {
     // MARK: Enumerations
 
     private static let bodySensorLocations = ["Other", "Chest", "Wrist", "Finger", "Hand", "Ear Lobe", "Foot"]
-    private static let temperatureTypes = [
+    static let temperatureTypes = [
         "", "Armpit", "Body (general)", "Ear (usually earlobe)", "Finger", "Gastrointestinal Tract", "Mouth",
         "Rectum", "Toe", "Tympanum (ear drum)",
     ]
     private static let alertLevels = ["No Alert", "Mild Alert", "High Alert"]
 
     /// `names[raw]`, or "reserved (raw)" past the end or for an empty name.
-    private static func named(_ raw: UInt8, _ names: [String]) -> String {
+    static func named(_ raw: UInt8, _ names: [String]) -> String {
         let index = Int(raw)
         guard index < names.count, !names[index].isEmpty else { return "reserved (\(raw))" }
         return names[index]
@@ -395,7 +397,7 @@ public enum CharacteristicFormat {
     }
 
     /// Decimal text without trailing fractional zeros: "7.50" → "7.5", "15.00" → "15".
-    private static func trimmed(_ text: String) -> String {
+    static func trimmed(_ text: String) -> String {
         guard text.contains(".") else { return text }
         var text = Substring(text)
         while text.last == "0" { text = text.dropLast() }
@@ -407,23 +409,23 @@ public enum CharacteristicFormat {
         reserved == 0 ? text : text + " (reserved bits 0x" + hex(reserved, digits: 4) + ")"
     }
 
-    private static func singleByte(_ value: [UInt8]) -> UInt8? {
+    static func singleByte(_ value: [UInt8]) -> UInt8? {
         value.count == 1 ? value[0] : nil
     }
 
-    private static func hex(_ value: some BinaryInteger, digits: Int) -> String {
+    static func hex(_ value: some BinaryInteger, digits: Int) -> String {
         let text = String(value, radix: 16, uppercase: true)
         return String(repeating: "0", count: max(0, digits - text.count)) + text
     }
 
-    private static func padded(_ value: some BinaryInteger, _ width: Int) -> String {
+    static func padded(_ value: some BinaryInteger, _ width: Int) -> String {
         let text = String(value)
         return String(repeating: "0", count: max(0, width - text.count)) + text
     }
 }
 
 /// Reads little-endian integers off a value, returning `nil` (not trapping) past the end.
-private struct LittleEndianReader {
+struct LittleEndianReader {
     private let bytes: [UInt8]
     private var offset: Int
 

@@ -104,8 +104,8 @@ public final class EffectRunner: Sendable {
             scanWanted.withLock { $0 = false }
             attempt(nil) { () throws(BGAPIError) in try backend.stopScanning() }
         case let .cancelConnect(address):
-            // gap_end_procedure ends the dongle's connect at once; the library's own wait for it runs out on
-            // its timeout, and its answer is then ignored (a link that came up meanwhile is closed).
+            // The library gives up at once: its connect throws `.cancelled`, the radio stops initiating, and a
+            // link that completes anyway is closed.
             let pending = connecting.withLock { c -> Bool in
                 guard c[address] != nil else { return false }
                 c[address] = true
@@ -116,18 +116,17 @@ public final class EffectRunner: Sendable {
                 try? device(address)?.disconnect()
                 return
             }
-            try? backend.stopScanning()
-            if scanWanted.withLock({ $0 }) { try? backend.startScanning(active: true, discoverMode: .observation) }
+            backend.cancelConnect(to: address)
         case let .connect(address, type):
-            // A connect given up is still waited for by the library until its timeout; a second one to the
-            // same device meanwhile would race it, so it is refused with the reason.
+            // One connect per device at a time: a second one while the first is still being given up (a
+            // moment, now that cancelling is immediate) is refused with the reason.
             let started = connecting.withLock { c -> Bool in
                 guard c[address] == nil else { return false }
                 c[address] = false
                 return true
             }
             guard started else {
-                send(.failed(address, "\(address): the last connect is still being given up (up to 10 s); try again in a moment"))
+                send(.failed(address, "\(address): the last connect is still being given up; try again in a moment"))
                 return
             }
             let gaveUp = { self.connecting.withLock { $0[address] == true } }
@@ -136,7 +135,7 @@ public final class EffectRunner: Sendable {
                 // The dongle cannot scan while it connects; scanning resumes once the link is up (if wanted).
                 try? backend.stopScanning()
                 defer {
-                    // Also after a cancelled connect: the library ends its own wait with gap_end_procedure, which stops a scan.
+                    // Also after a cancelled connect (initiating superseded the scan on the dongle).
                     if scanWanted.withLock({ $0 }) { try? backend.startScanning(active: true, discoverMode: .observation) }
                 }
                 let d = try backend.connect(address: address, timeout: .seconds(10), addressType: type)
@@ -151,9 +150,10 @@ public final class EffectRunner: Sendable {
                 if let slot = d.bond { send(.bondSlot(address, slot)) }
                 let services = try d.discoverServices()
                 send(.discovered(address, services))
-                // User descriptions name vendor characteristics; fetch them so the tree can show them.
+                // User descriptions name vendor characteristics, presentation formats give their unit: fetch
+                // them so the tree, log and charts can use them.
                 for c in services.flatMap(\.characteristics) {
-                    for desc in c.descriptors where desc.uuid.matches(BluetoothUUID(0x2901)) {
+                    for desc in c.descriptors where desc.uuid.matches(BluetoothUUID(0x2901)) || desc.uuid.matches(BluetoothUUID(0x2904)) {
                         if let v = try? d.readHandle(desc.handle) { send(.fetched(address, desc.handle, v)) }
                     }
                 }
@@ -229,9 +229,25 @@ public final class EffectRunner: Sendable {
         case let .injectFault(request):
             guard let injectFault else { send(.failed(nil, "faults are for the virtual dongle only")); return }
             do { try injectFault(request) } catch { send(.failed(nil, "fault: \(error)")) }
+        case let .saveNames(path, contents):
+            do { try Self.replace(path: path, contents: contents) } catch { send(.failed(nil, "names: \(error)")) }
         case .traceTraffic: break // handled in run, synchronously
         case .quit:
             for d in devices.withLock({ Array($0.values) }) { try? d.disconnect(timeout: .seconds(2)) }
+        }
+    }
+
+    /// Writes `contents` to `path` through a temporary file and a rename, so a crash never leaves half a
+    /// file; creates the folder when missing (the default names file lives in $XDG_CONFIG_HOME/blex/).
+    public static func replace(path: String, contents: String) throws {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        try Data(contents.utf8).write(to: temporary)
+        guard rename(temporary.path, url.path) == 0 else {
+            let why = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw ExportError(message: "\(path): \(why)")
         }
     }
 

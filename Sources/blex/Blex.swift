@@ -35,6 +35,40 @@ struct DongleOptions: ParsableArguments {
     }
 }
 
+/// The user's names for UUIDs (nRF Connect for Desktop's `uuid_definitions.json` format).
+struct NamesOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Names for UUIDs, an nRF Connect for Desktop uuid_definitions.json (default: $XDG_CONFIG_HOME/blex/uuid_definitions.json).", valueName: "file"))
+    var names: String?
+
+    /// `--names`, else $XDG_CONFIG_HOME (or ~/.config) /blex/uuid_definitions.json.
+    var path: String {
+        if let names { return names }
+        let env = ProcessInfo.processInfo.environment
+        let config = env["XDG_CONFIG_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+            ?? (env["HOME"] ?? NSHomeDirectory()) + "/.config"
+        return config + "/blex/uuid_definitions.json"
+    }
+
+    /// The names in the file (none when it does not exist yet); a file that does not parse stops blex
+    /// (exit status 64, the reason on stderr).
+    func load() throws -> UserNames {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            if names != nil, FileManager.default.fileExists(atPath: path) {
+                throw ScriptFailure("names file \(path): cannot be read", .usage)
+            }
+            return UserNames()
+        }
+        do { return try UserNames(json: String(decoding: data, as: UTF8.self)) } catch {
+            throw ScriptFailure("names file \(path): \(error)", .usage)
+        }
+    }
+}
+
+/// What the subcommands call a characteristic: the user's name, the SIG name, or the UUID.
+func characteristicLabel(_ uuid: BluetoothUUID?, _ names: UserNames) -> String? {
+    uuid.map { names.name($0, as: .characteristic) ?? uuidName($0) ?? $0.description }
+}
+
 /// A startup failure printed as one line, with exit code 1.
 struct ValidationFailure: Error, CustomStringConvertible {
     let message: String
@@ -55,6 +89,7 @@ struct Blex: ParsableCommand {
 struct Explore: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "The interactive explorer (default).")
     @OptionGroup var dongle: DongleOptions
+    @OptionGroup var names: NamesOptions
     @Flag(help: "ASCII lines and sparklines instead of Unicode.") var ascii = false
     @Flag(name: .customLong("no-mouse"), help: "Do not capture the mouse.") var noMouse = false
     @Option(name: .customLong("trace-capacity"),
@@ -71,6 +106,10 @@ struct Explore: ParsableCommand {
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
             throw ValidationFailure(message: "blex needs a terminal; for scripts use `blex scan --json` and friends")
         }
+        // A names file that does not parse stops blex before the terminal is taken (exit 64, the reason).
+        var userNames = UserNames()
+        try reportingFailures { userNames = try names.load() }
+        let namesPath = names.path
         // Traffic is recorded from the very first command: the handler is in place before the backend starts,
         // and what it receives waits on the main queue until the explorer runs.
         let clock = TrafficClock()
@@ -82,7 +121,8 @@ struct Explore: ParsableCommand {
             }
         }
         MainActor.assumeIsolated {
-            ExplorerApp(dongle: started, ascii: ascii, mouse: !noMouse, traceCapacity: traceCapacity, clock: clock).run()
+            ExplorerApp(dongle: started, ascii: ascii, mouse: !noMouse, traceCapacity: traceCapacity, clock: clock,
+                        names: userNames, namesPath: namesPath).run()
         }
     }
 }
@@ -168,13 +208,19 @@ struct PasskeyOption: ParsableArguments {
     var value: UInt32? { passkey.flatMap { UInt32($0) } }
 }
 
-/// A characteristic by UUID (`2A37`, 128-bit) or a handle (`0x0012`, `18`).
-func resolve(_ target: String, on device: BGAPIDevice) throws -> AttributeHandle {
+/// A characteristic by UUID (`2A37`, 128-bit), a handle (`0x0012`, `18`) or its name (the user's or the SIG's).
+func resolve(_ target: String, on device: BGAPIDevice, names: UserNames = UserNames()) throws -> AttributeHandle {
     let t = target.lowercased()
     if t.hasPrefix("0x"), t.count <= 6, let h = UInt16(t.dropFirst(2), radix: 16) { return AttributeHandle(h) }
     if t.count < 4, let h = UInt16(t) { return AttributeHandle(h) }
     guard let uuid = BluetoothUUID(target) else {
-        throw ScriptFailure("'\(target)' is neither a UUID (2A37, 6E400002-…) nor a handle (0x0012)", .usage)
+        let all: [GATTCharacteristic]
+        do { all = try (device.services ?? device.discoverServices()).flatMap(\.characteristics) } catch {
+            throw ScriptFailure("cannot discover \(device.address)'s characteristics: \(error)", (error as? BGAPIError).map(ExitStatus.init) ?? .failure)
+        }
+        if let c = all.first(where: { characteristicLabel($0.uuid, names)?.lowercased() == t }) { return c.valueHandle }
+        throw ScriptFailure("'\(target)' is neither a UUID (2A37, 6E400002-…), a handle (0x0012) nor a characteristic's name on \(device.address)",
+                            .notFound)
     }
     do { return try device.handle(for: uuid) } catch { throw ScriptFailure("\(uuid) is not on \(device.address): \(error)", .notFound) }
 }
@@ -192,21 +238,24 @@ struct Read: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Read a characteristic (long values whole).")
     @OptionGroup var dongle: DongleOptions
     @OptionGroup var target: AddressArguments
-    @Argument(help: "Characteristic UUID or handle.") var characteristic: String
+    @Argument(help: "Characteristic UUID, handle or name (the user's, from --names, or the SIG's).") var characteristic: String
+    @OptionGroup var names: NamesOptions
     @OptionGroup var passkey: PasskeyOption
     @Flag(help: "JSON output.") var json = false
 
     func run() throws {
         try reportingFailures {
+            let userNames = try names.load()
             let d = try dongle.start()
             defer { d.backend.stop() }
             let device = try connect(d.backend, target.address, random: target.random, passkey: passkey.value)
-            let handle = try resolve(characteristic, on: device)
+            let handle = try resolve(characteristic, on: device, names: userNames)
             let value = try device.readLongHandle(handle)
             let uuid = device.services?.flatMap(\.characteristics).first { $0.valueHandle == handle }?.uuid
             let decoded = uuid.flatMap { decodeValue($0, value) }
+            let name = characteristicLabel(uuid, userNames)
             if json {
-                print("{\"time\":\(jsonString(LogExport.isoTimestamp(Date().timeIntervalSince1970))),\"handle\":\"\(handle)\",\"hex\":\"\(value.map { String(format: "%02X", $0) }.joined())\",\"decoded\":\(decoded.map(jsonString) ?? "null")}")
+                print("{\"time\":\(jsonString(LogExport.isoTimestamp(Date().timeIntervalSince1970))),\"handle\":\"\(handle)\",\"name\":\(name.map(jsonString) ?? "null"),\"hex\":\"\(value.map { String(format: "%02X", $0) }.joined())\",\"decoded\":\(decoded.map(jsonString) ?? "null")}")
             } else {
                 print(value.map { String(format: "%02X", $0) }.joined(separator: " ") + (decoded.map { "  (\(Sanitizer.inert($0)))" } ?? ""))
             }
@@ -251,7 +300,8 @@ struct Watch: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Subscribe and print notifications until interrupted.")
     @OptionGroup var dongle: DongleOptions
     @OptionGroup var target: AddressArguments
-    @Argument(help: "Characteristic UUID or handle.") var characteristic: String
+    @Argument(help: "Characteristic UUID, handle or name (the user's, from --names, or the SIG's).") var characteristic: String
+    @OptionGroup var names: NamesOptions
     @Flag(help: "Use indications instead of notifications (the default when the characteristic only indicates).") var indicate = false
     @OptionGroup var passkey: PasskeyOption
     @Option(help: "Stop after this many values.") var count: Int?
@@ -263,11 +313,13 @@ struct Watch: ParsableCommand {
     }
 
     private func watch() throws {
+        let userNames = try names.load()
         let d = try dongle.start()
         let device = try connect(d.backend, target.address, random: target.random, passkey: passkey.value)
-        let handle = try resolve(characteristic, on: device)
+        let handle = try resolve(characteristic, on: device, names: userNames)
         let found = device.services?.flatMap(\.characteristics).first { $0.valueHandle == handle }
         let uuid = found?.uuid
+        let name = characteristicLabel(uuid, userNames)
         // A characteristic that can only indicate is watched with indications.
         let indicate = indicate || found.map { $0.properties.contains(.indicate) && !$0.properties.contains(.notify) } == true
         let done = DispatchSemaphore(value: 0)
@@ -279,9 +331,9 @@ struct Watch: ParsableCommand {
             let decoded = uuid.flatMap { decodeValue($0, value) }
             let time = LogExport.isoTimestamp(Date().timeIntervalSince1970)
             if asJSON {
-                print("{\"time\":\(jsonString(time)),\"handle\":\"\(h)\",\"hex\":\"\(hex)\",\"decoded\":\(decoded.map(jsonString) ?? "null")}")
+                print("{\"time\":\(jsonString(time)),\"handle\":\"\(h)\",\"name\":\(name.map(jsonString) ?? "null"),\"hex\":\"\(hex)\",\"decoded\":\(decoded.map(jsonString) ?? "null")}")
             } else {
-                print("\(time)  \(h)  \(hex)" + (decoded.map { "  (\(Sanitizer.inert($0)))" } ?? ""))
+                print("\(time)  \(h)  \(name.map(Sanitizer.inert) ?? "")  \(hex)" + (decoded.map { "  (\(Sanitizer.inert($0)))" } ?? ""))
             }
             fflush(nil)
             if let limit, seen.increment() >= limit { done.signal() }

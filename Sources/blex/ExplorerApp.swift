@@ -23,7 +23,8 @@ final class ExplorerApp {
     private let ascii: Bool
     private let mouse: Bool
 
-    init(dongle: Dongle, ascii: Bool, mouse: Bool, traceCapacity: Int = 20_000, clock: TrafficClock = TrafficClock()) {
+    init(dongle: Dongle, ascii: Bool, mouse: Bool, traceCapacity: Int = 20_000, clock: TrafficClock = TrafficClock(),
+         names: UserNames = UserNames(), namesPath: String? = nil) {
         self.dongle = dongle
         self.ascii = ascii
         self.mouse = mouse
@@ -37,6 +38,8 @@ final class ExplorerApp {
         state.utcOffset = TimeZone.current.secondsFromGMT()
         state.now = Date().timeIntervalSince1970
         state.ascii = ascii || !Self.localeIsUTF8
+        state.names = names
+        state.namesPath = namesPath
     }
 
     /// The running app, for callbacks that arrive on the main queue.

@@ -5,16 +5,19 @@ import Foundation
 import TUI
 
 /// `blex gatt ADDR`: the whole GATT table of a device — services, characteristics with properties, and
-/// descriptors, each readable value read (long values whole) and decoded where the SIG format is known.
+/// descriptors, each readable value read (long values whole) and decoded where the SIG format is known;
+/// names from `--names` come before the SIG's.
 struct Gatt: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Dump a device's GATT table with its values.")
     @OptionGroup var dongle: DongleOptions
     @OptionGroup var target: AddressArguments
     @OptionGroup var passkey: PasskeyOption
+    @OptionGroup var names: NamesOptions
     @Flag(help: "One JSON object: services, characteristics, descriptors, values.") var json = false
 
     func run() throws {
         try reportingFailures {
+            let names = try names.load()
             let d = try dongle.start()
             defer { d.backend.stop() }
             let device = try connect(d.backend, target.address, random: target.random, passkey: passkey.value)
@@ -24,18 +27,18 @@ struct Gatt: ParsableCommand {
                 do { return (try device.readLongHandle(handle), nil) } catch { return (nil, "\(error)") }
             }
             if json {
-                print(gattJSON(device.address, services, read: read))
+                print(gattJSON(device.address, services, names: names, read: read))
                 return
             }
             print("\(device.address)")
             for s in services {
-                print("\(s.uuid)  \(Sanitizer.inert(serviceName(s.uuid) ?? "service"))  \(s.startHandle)–\(s.endHandle)")
+                print("\(s.uuid)  \(Sanitizer.inert(names.name(s.uuid, as: .service) ?? serviceName(s.uuid) ?? "service"))  \(s.startHandle)–\(s.endHandle)")
                 for c in s.characteristics {
-                    var line = "  \(c.valueHandle)  \(c.uuid)  \(Sanitizer.inert(uuidName(c.uuid) ?? "characteristic"))  [\(c.properties)]"
+                    var line = "  \(c.valueHandle)  \(c.uuid)  \(Sanitizer.inert(names.name(c.uuid, as: .characteristic) ?? uuidName(c.uuid) ?? "characteristic"))  [\(c.properties)]"
                     if c.properties.contains(.read) { line += "  " + describe(c.uuid, read(c.valueHandle)) }
                     print(line)
                     for desc in c.descriptors {
-                        print("    \(desc.handle)  \(desc.uuid)  \(Sanitizer.inert(uuidName(desc.uuid) ?? "descriptor"))  "
+                        print("    \(desc.handle)  \(desc.uuid)  \(Sanitizer.inert(names.name(desc.uuid, as: .descriptor) ?? uuidName(desc.uuid) ?? "descriptor"))  "
                               + describe(desc.uuid, read(desc.handle)))
                     }
                 }
@@ -50,8 +53,8 @@ struct Gatt: ParsableCommand {
     }
 }
 
-/// The GATT table as one JSON object.
-func gattJSON(_ address: BluetoothAddress, _ services: [GATTService],
+/// The GATT table as one JSON object (`name`: the user's, else the SIG's).
+func gattJSON(_ address: BluetoothAddress, _ services: [GATTService], names: UserNames = UserNames(),
               read: (AttributeHandle) -> (value: [UInt8]?, error: String?)) -> String {
     func hex(_ v: [UInt8]) -> String { v.map { String(format: "%02X", $0) }.joined() }
     func value(_ uuid: BluetoothUUID, _ r: (value: [UInt8]?, error: String?)) -> String {
@@ -61,13 +64,13 @@ func gattJSON(_ address: BluetoothAddress, _ services: [GATTService],
     let s = services.map { s in
         let chars = s.characteristics.map { c in
             let descs = c.descriptors.map { d in
-                "{\"handle\":\"\(d.handle)\",\"uuid\":\(jsonString(d.uuid.description)),\"name\":\(uuidName(d.uuid).map(jsonString) ?? "null")," + value(d.uuid, read(d.handle)) + "}"
+                "{\"handle\":\"\(d.handle)\",\"uuid\":\(jsonString(d.uuid.description)),\"name\":\((names.name(d.uuid, as: .descriptor) ?? uuidName(d.uuid)).map(jsonString) ?? "null")," + value(d.uuid, read(d.handle)) + "}"
             }
-            var fields = "{\"handle\":\"\(c.valueHandle)\",\"uuid\":\(jsonString(c.uuid.description)),\"name\":\(uuidName(c.uuid).map(jsonString) ?? "null"),\"properties\":\(jsonString("\(c.properties)"))"
+            var fields = "{\"handle\":\"\(c.valueHandle)\",\"uuid\":\(jsonString(c.uuid.description)),\"name\":\((names.name(c.uuid, as: .characteristic) ?? uuidName(c.uuid)).map(jsonString) ?? "null"),\"properties\":\(jsonString("\(c.properties)"))"
             if c.properties.contains(.read) { fields += "," + value(c.uuid, read(c.valueHandle)) }
             return fields + ",\"descriptors\":[" + descs.joined(separator: ",") + "]}"
         }
-        return "{\"uuid\":\(jsonString(s.uuid.description)),\"name\":\(serviceName(s.uuid).map(jsonString) ?? "null"),\"start\":\"\(s.startHandle)\",\"end\":\"\(s.endHandle)\",\"characteristics\":[" + chars.joined(separator: ",") + "]}"
+        return "{\"uuid\":\(jsonString(s.uuid.description)),\"name\":\((names.name(s.uuid, as: .service) ?? serviceName(s.uuid)).map(jsonString) ?? "null"),\"start\":\"\(s.startHandle)\",\"end\":\"\(s.endHandle)\",\"characteristics\":[" + chars.joined(separator: ",") + "]}"
     }
     return "{\"address\":\(jsonString(address.description)),\"services\":[" + s.joined(separator: ",") + "]}"
 }

@@ -338,3 +338,34 @@ extension HostCancellationTests {
         _ = hello
     }
 }
+
+extension HostCancellationTests {
+    @Test func cancellingTheConnectsToAnAddressEndsThemAllAndStopsTheRadio() {
+        var h = HostHarness()
+        let (first, _) = h.submit(.connect(H.connectCommand(H.hrm)))
+        _ = h.respond(.gapConnectDirect(.init(result: .success, connectionHandle: H.c0)))
+        let (other, _) = h.submit(.connect(H.connectCommand(H.thermo)))
+        let out = h.host.cancelConnect(to: H.hrm, at: h.now)
+        #expect(completions(out)[first] == .failure(.cancelled))
+        #expect(completions(out)[other] == nil, "another address's connect goes on")
+        #expect(sent(out) == [.gapEndProcedure(.init())], "the radio stops initiating before the next connect goes")
+        #expect(sent(h.respond(.gapEndProcedure(.init(result: .success)))) == [.gapConnectDirect(H.connectCommand(H.thermo))])
+        _ = h.respond(.gapConnectDirect(.init(result: .success, connectionHandle: H.c1)))
+        // The radio had already made the hrm link: it is closed at once.
+        let late = h.event(.connectionStatus(H.status(H.c0, H.hrm)))
+        #expect(linksUp(late).isEmpty && sent(late) == [.connectionDisconnect(.init(connection: H.c0))])
+        #expect(completions(h.event(.connectionStatus(H.status(H.c1, H.thermo))))[other] != nil)
+    }
+}
+
+extension HostLinkLifecycleTests {
+    @Test func aTimedOutConnectEndsTheRadiosInitiatingBeforeTheNextConnectIsSent() {
+        var h = HostHarness()
+        _ = h.submit(.connect(H.connectCommand(H.hrm)), timeout: .seconds(1))
+        _ = h.respond(.gapConnectDirect(.init(result: .success, connectionHandle: H.c0)))
+        _ = h.submit(.connect(H.connectCommand(H.thermo)), timeout: .seconds(5))
+        let out = h.advance(.seconds(1))
+        #expect(sent(out) == [.gapEndProcedure(.init())], "not gap_connect_direct on top of the one still initiating")
+        #expect(sent(h.respond(.gapEndProcedure(.init(result: .success)))) == [.gapConnectDirect(H.connectCommand(H.thermo))])
+    }
+}

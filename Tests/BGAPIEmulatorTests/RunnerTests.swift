@@ -56,6 +56,22 @@ final class TestHost: Sendable {
         EmulatorRunner(model: try DongleModel(scenario: try Scenario.load("demo"), timing: timing))
     }
 
+    @Test func aReplacedPortsCloseNeverEndsThePortThatReplacedIt() throws {
+        let runner = try runner()
+        defer { runner.stop() }
+        // The host reopens after a reset: the old port's close arrives after the new one is served.
+        let (dongleA, hostA) = LoopbackTransport.makePair()
+        let first = TestHost(hostA)
+        runner.serve(dongleA)
+        let (dongleB, hostB) = LoopbackTransport.makePair()
+        let second = TestHost(hostB)
+        runner.serve(dongleB)
+        hostA.close()
+        #expect(first.waitClosed())
+        try second.send(.systemHello(.init()))
+        #expect(second.wait { $0.contains(.response(.systemHello(.init()))) }, "the new port still answers")
+    }
+
     @Test func inMemoryTransportAnswersCommandsAndStreamsScanReports() throws {
         let (dongleEnd, hostEnd) = LoopbackTransport.makePair()
         let r = try runner()

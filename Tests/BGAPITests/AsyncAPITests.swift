@@ -78,7 +78,7 @@ import Testing
             if heard.count == 3 { break }
         }
         #expect(heard.count == 3)
-        let end = try #require(dongle.waitFor { $0 == .gapEndProcedure(.init()) && Self.endProcedures(dongle) > before })
+        let end = try #require(await dongle.waitFor { $0 == .gapEndProcedure(.init()) && Self.endProcedures(dongle) > before })
         // The bytes on the wire: class 6 (gap), id 4 (end_procedure), no payload.
         #expect(try end.encodedBytes() == [0x00, 0x00, 0x06, 0x04])
         #expect(Self.endProcedures(dongle) == before + 1)
@@ -101,7 +101,7 @@ import Testing
         }
         let heard = try? await task.value
         #expect(heard == nil || heard == 5, "the loop ended at the cancellation")
-        #expect(dongle.waitFor { _ in Self.endProcedures(dongle) > before } != nil, "gap_end_procedure after cancellation")
+        #expect(await dongle.waitFor { _ in Self.endProcedures(dongle) > before } != nil, "gap_end_procedure after cancellation")
     }
 
     // MARK: Notifications
@@ -176,7 +176,7 @@ import Testing
         defer { backend.stop() }
         let device = try await backend.connect(to: Demo.hrm)
         let task = Task { try await device.readLongHandle(AttributeHandle(0x10), timeout: .seconds(30)) }
-        _ = try #require(dongle.waitFor { if case .attClientReadLong = $0 { true } else { false } })
+        _ = try #require(await dongle.waitFor { if case .attClientReadLong = $0 { true } else { false } })
         let cancelled = ContinuousClock.now
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
@@ -184,7 +184,7 @@ import Testing
         #expect(device.isConnected)
         // The dongle finishes the read it was running; the link then serves the next call.
         let next = Task { try await device.readHandle(AttributeHandle(0x11)) }
-        #expect(dongle.waitFor(within: .milliseconds(200)) { if case .attClientReadByHandle = $0 { true } else { false } } == nil)
+        #expect(await dongle.waitFor(within: .milliseconds(200)) { if case .attClientReadByHandle = $0 { true } else { false } } == nil)
         dongle.send([.event(.attClientProcedureCompleted(.init(connection: Self.c0, result: .success, chrHandle: AttributeHandle(0x10))))])
         #expect(try await next.value == [9])
     }

@@ -195,8 +195,6 @@ import Testing
                 catch { results.add(.failure(error)) }
             }.start()
         }
-        #expect(dongle.waitFor { c in if case let .gapConnectDirect(x) = c { return x.address == Self.hrm }; return false } != nil
-            || dongle.waitFor { c in if case let .gapConnectDirect(x) = c { return x.address == Self.thermo }; return false } != nil)
         let first = try #require(dongle.waitFor { if case .gapConnectDirect = $0 { true } else { false } })
         #expect(dongle.waitFor(within: .milliseconds(300)) { c in
             if case .gapConnectDirect = c { return c != first }
@@ -479,5 +477,58 @@ import Testing
         let primary = try #require(services.first { $0.uuid.matches(BluetoothUUID(0xFFA0)) })
         #expect(primary.includes.map(\.startHandle) == [secondary.startHandle])
         #expect(try device.read(BluetoothUUID(0xFFB1)) == [2])
+    }
+}
+
+extension LinkLifecycleTests {
+    @Test func cancelConnectEndsABlockedConnectAtOnce() throws {
+        let (dongle, backend) = try Self.scripted { command in
+            guard case .gapConnectDirect = command else { return nil }
+            return [[.response(.gapConnectDirect(.init(result: .success, connectionHandle: Self.c0)))]]
+        }
+        defer { backend.stop(); withExtendedLifetime(dongle) {} }
+        let result = Recorder<Result<Bool, BGAPIError>>()
+        Thread {
+            do throws(BGAPIError) { result.add(.success(try backend.connect(address: Self.hrm, timeout: .seconds(10)).isConnected)) }
+            catch { result.add(.failure(error)) }
+        }.start()
+        _ = try #require(dongle.waitFor { if case .gapConnectDirect = $0 { true } else { false } })
+        let ends = dongle.commands.filter { $0 == .gapEndProcedure(.init()) }.count
+        let started = ContinuousClock.now
+        backend.cancelConnect(to: Self.hrm)
+        #expect(result.wait(for: 1, within: 2))
+        #expect(ContinuousClock.now - started < .seconds(1), "not at the 10 s timeout")
+        guard case .failure(.cancelled)? = result.all.first else { Issue.record("\(result.all)"); return }
+        #expect(dongle.waitFor { _ in dongle.commands.filter { $0 == .gapEndProcedure(.init()) }.count > ends } != nil)
+    }
+}
+
+extension LinkLifecycleTests {
+    @Test func startAfterAResetWaitsForTheDongleToLeaveTheBusInsteadOfReopeningTheOldPort() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("blex-reset-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let link = directory.appendingPathComponent("ttyACM0").path
+        let old = try ScriptedDongle(), new = try ScriptedDongle()
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: old.path)
+        old.respond { command in
+            guard case .systemReset = command else { return nil }
+            // A slow USB stack: the old node lingers 200 ms, the new one appears at 500 ms.
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(200)) {
+                try? FileManager.default.removeItem(atPath: link)
+                old.unplug()
+            }
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(500)) {
+                try? FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: new.path)
+            }
+            return []
+        }
+        let backend = BGAPIBackend(serialPort: link)
+        try backend.start(reset: true, delayAfterReset: .milliseconds(20))
+        defer { backend.stop() }
+        #expect(new.commands.contains { if case .gapSetMode = $0 { true } else { false } }, "set up on the new port")
+        #expect(!old.commands.contains { if case .gapSetMode = $0 { true } else { false } }, "not on the node about to vanish")
+        #expect(try backend.sendCommand(.systemHello(.init())) == .systemHello(.init()))
+        #expect(backend.isRunning)
     }
 }

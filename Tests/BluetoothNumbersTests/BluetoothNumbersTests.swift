@@ -400,7 +400,9 @@ import Testing
             CharacteristicFormat.descriptorValue(0x2900, value: [0x03, 0x00]) == "reliable write, writable auxiliaries")
         #expect(CharacteristicFormat.descriptorValue(0x2900, value: [0x00, 0x00]) == "none")
         #expect(CharacteristicFormat.descriptorValue(0x2A19, value: [95]) == nil)
-        #expect(CharacteristicFormat.descriptorValue(0x2904, value: [0x04, 0x00, 0xAD, 0x27, 0x01, 0x00, 0x00]) == nil)
+        // The Characteristic Presentation Format is decoded since the sensor decoders came (Sensors.swift).
+        #expect(CharacteristicFormat.descriptorValue(0x2904, value: [0x04, 0x00, 0xAD, 0x27, 0x01, 0x00, 0x00]) == "uint8 %")
+        #expect(CharacteristicFormat.descriptorValue(0x2905, value: [0x04, 0x00]) == nil)
     }
 
     @Test func smallerFormats() {
@@ -432,8 +434,9 @@ import Testing
 
     /// `supportedUUIDs` lists exactly the UUIDs that decode something.
     @Test func supportedUUIDsAreExactlyTheDecodedOnes() {
-        let probes: [[UInt8]] = [[], [0x01], [0x00, 0x01], [0x01, 0x00, 0x00, 0x00], [0x00, 0x00, 0x00, 0x00, 0xFF],
-                                 [0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00], Array(repeating: 0, count: 8)]
+        let probes: [[UInt8]] = [[], [0x01], [0x00, 0x01], [0x00, 0x00, 0x00], [0x00, 0x00, 0x00, 0x00], [0x01, 0x00, 0x00, 0x00],
+                                 Array(repeating: 0, count: 6), [0x00, 0x00, 0x00, 0x00, 0xFF],
+                                 [0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00], Array(repeating: 0, count: 8), Array(repeating: 0, count: 10)]
         var decoded: [UInt16] = []
         for uuid in UInt16.min...UInt16.max where probes.contains(where: { decode(uuid, $0) != nil }) {
             decoded.append(uuid)

@@ -113,6 +113,94 @@ struct BlexEndToEndTests {
         try await tmux.waitForExit()
     }
 
+    @Test("chart: the demo heart rate as a live chart; names from a uuid_definitions.json file, renamed in place")
+    func chartAndNames() async throws {
+        // An nRF Connect for Desktop names file, in a folder of its own.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("blex-e2e-names-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let names = folder.appendingPathComponent("uuid_definitions.json")
+        try #"""
+            {
+              "_comment": { "comment": ["blex end-to-end test"] },
+              "uuid16bitServiceDefinitions": { "180D": { "name": "HR service" } },
+              "uuid16bitCharacteristicDefinitions": { "2A37": { "name": "Pulse rate" } },
+              "uuid16bitDescriptorDefinitions": {},
+              "uuid128bitServiceDefinitions": {},
+              "uuid128bitCharacteristicDefinitions": {},
+              "uuid128bitDescriptorDefinitions": {}
+            }
+            """#.write(to: names, atomically: true, encoding: .utf8)
+
+        let tmux = try Tmux.start(width: 120, height: 40, arguments: ["--names", names.path])
+        defer { tmux.kill() }
+        try await tmux.waitFor("Pulse HRM in the scan pane", timeout: .seconds(30)) { screen in
+            screen.lines.contains { $0.hasPrefix("│Pulse HRM") && $0.contains(Self.pulse) }
+        }
+        tmux.type("/")
+        try await tmux.waitFor("the filter prompt") { $0.text.contains("Name, address, maker or service contains:") }
+        tmux.type("Pulse")
+        tmux.press("Enter")
+        try await tmux.waitFor("the filtered list") { $0.text.contains("Devices 1/") }
+        tmux.type("g")
+        try await tmux.waitFor("Pulse HRM's advertisement") { $0.text.contains("Advertisement · Pulse HRM") }
+        tmux.press("Enter")
+        // The tree uses the file's names.
+        try await tmux.waitFor("the GATT tree with the user's names") { screen in
+            screen.text.contains("GATT · Pulse HRM ─") && screen.text.contains("HR service")
+                && screen.text.contains("Pulse rate") && !screen.text.contains("Heart Rate Measurement")
+        }
+        tmux.press("Tab")
+        try await tmux.select(row: 3, named: "Pulse rate")
+        tmux.type("n")
+        try await tmux.waitFor("Pulse rate marked [N]") { $0.text.contains("Pulse rate [N]") }
+        // The log names it too.
+        try await tmux.waitFor("a notification logged as Pulse rate") { screen in
+            screen.lines.contains { $0.contains(" N Pulse HRM ") && $0.contains("Pulse rate") && $0.contains(" bpm ") }
+        }
+
+        // The chart: a braille line, the statistics beside it, the RSSI below.
+        tmux.type("v")
+        let chart = try await tmux.waitFor("a chart of three or more heart rates", timeout: .seconds(20)) { screen in
+            screen.text.contains("Chart · Pulse HRM · Pulse rate · last 5m")
+                && screen.lines.contains { $0.range(of: #"  [3-9] values|\d{2,} values"#, options: .regularExpression) != nil }
+        }
+        let braille = chart.text.unicodeScalars.filter { (0x2801 ... 0x28FF).contains($0.value) }.count
+        #expect(braille >= 3, "the line is drawn in braille:\n\(chart.report)")
+        #expect(chart.text.range(of: #"last \d{2,3} bpm"#, options: .regularExpression) != nil, "the last value:\n\(chart.report)")
+        #expect(chart.text.contains("rate     ") && chart.text.contains("jitter   "), "notification statistics:\n\(chart.report)")
+        #expect(chart.text.contains("RSSI · now -"), "the RSSI chart:\n\(chart.report)")
+        #expect(chart.text.contains("-5m") && chart.text.contains("now"), "the time axis:\n\(chart.report)")
+        // Pause freezes it; z zooms to a minute.
+        tmux.type("p")
+        try await tmux.waitFor("the chart paused") { $0.text.contains("· PAUSED") }
+        tmux.type("pz")
+        try await tmux.waitFor("the one-minute window") { $0.text.contains("· last 1m") && !$0.text.contains("PAUSED") }
+        tmux.press("Escape")
+        try await tmux.waitFor("the chart closed") { !$0.text.contains("Chart · Pulse HRM") }
+
+        // Rename it in place: the tree changes and the file is rewritten, in nRF Connect's format.
+        tmux.type("N")
+        try await tmux.waitFor("the naming prompt") { $0.text.contains("Name characteristic 2A37") }
+        tmux.type("\u{15}Heart")  // ^U clears "Pulse rate"
+        tmux.press("Enter")
+        try await tmux.waitFor("the new name in the tree") { $0.text.contains("Heart [N]") }
+        let deadline = ContinuousClock.now + .seconds(5)
+        var saved = ""
+        while ContinuousClock.now < deadline {
+            saved = (try? String(contentsOf: names, encoding: .utf8)) ?? ""
+            if saved.contains("\"Heart\"") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(saved.contains("\"2A37\": {\n      \"name\": \"Heart\"\n    }"), "the names file:\n\(saved)")
+        #expect(saved.contains("\"HR service\"") && saved.contains("\"_comment\""), "the rest of the file is kept:\n\(saved)")
+
+        tmux.type("q")
+        try await tmux.waitFor("the quit question") { $0.text.contains("Quit?") }
+        tmux.type("y")
+        try await tmux.waitForExit()
+    }
+
     /// One notifying battery whose link the world drops every 12 s (supervision timeout).
     static let droppingWorld = """
         {"name": "dropping", "peripherals": [{"id": "blink", "address": "C0:FF:EE:00:00:01",
@@ -203,11 +291,10 @@ struct BlexEndToEndTests {
         let cancelled = try await tmux.waitFor("the connect given up", timeout: .seconds(3)) { $0.text.contains("Advertisement · Leaver") }
         #expect(ContinuousClock.now - asked < .seconds(3), "at once, not after the 10 s timeout")
         #expect(cancelled.statusLine.contains("0 connected"), "\(cancelled.report)")
-        // The library's own wait ends at its timeout; the scan must still be on afterwards.
+        // The library gives up at once too (cancelConnect): the scan goes on, and no late error follows.
         tmux.type("/")
         tmux.type("Stayer")
         tmux.press("Enter")
-        try await Task.sleep(for: .seconds(11))
         func packets(_ screen: Screen) -> Int? {
             guard let line = screen.lines.first(where: { $0.contains("C0:FF:EE:00:00:03 · public") }),
                   let range = line.range(of: #"\d+ packets"#, options: .regularExpression) else { return nil }
@@ -217,7 +304,7 @@ struct BlexEndToEndTests {
         try await Task.sleep(for: .seconds(1.5))
         let after = tmux.capture()
         #expect(!after.statusLine.contains("failed") && !after.text.contains("timeout"), "no late error:\n\(after.report)")
-        #expect((packets(after) ?? 0) > (packets(before) ?? .max), "still scanning after the library's timeout:\n\(after.report)")
+        #expect((packets(after) ?? 0) > (packets(before) ?? .max), "still scanning after the cancel:\n\(after.report)")
         tmux.type("q")
         try await tmux.waitForExit()
     }
@@ -258,6 +345,16 @@ struct BlexEndToEndTests {
         #expect(output.hasPrefix("01"), "blex read prints the bytes first: \(output)")
         #expect(output.contains("Chest"), "and the decoded value: \(output)")
 
+        // A names file names the characteristic in --json, and the name picks it.
+        let names = FileManager.default.temporaryDirectory.appendingPathComponent("blex-e2e-names-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: names) }
+        try #"{"uuid16bitCharacteristicDefinitions": {"2A38": {"name": "Strap spot"}}}"#.write(to: names, atomically: true, encoding: .utf8)
+        let named = try await runProcess(blex, ["read", "--scenario", "demo", "--names", names.path, Self.pulse, "strap spot", "--json"],
+                                         timeout: .seconds(40))
+        #expect(named.status == 0, "blex read by name, stderr: \(named.stderr)")
+        let object = (try? JSONSerialization.jsonObject(with: Data(named.stdout.utf8))) as? [String: Any]
+        #expect(object?["name"] as? String == "Strap spot", "the user's name: \(named.stdout)")
+        #expect(object?["decoded"] as? String == "Chest", "the value: \(named.stdout)")
         // Issue 9: scan --json carries beacons and one timestamp format; distinct exit codes; gatt --json.
         let beacon = objects.first { ($0["beacon"] as? [String: Any])?["type"] as? String == "iBeacon" }
         #expect((beacon?["beacon"] as? [String: Any])?["major"] is Int, "the iBeacon decoded:\n\(scan.stdout)")
@@ -273,12 +370,19 @@ struct BlexEndToEndTests {
         let noFile = try await runProcess(blex, ["scan", "--scenario", "/nonexistent/world.json"], timeout: .seconds(30))
         #expect(noFile.status == 2 && noFile.stderr.split(separator: "\n").count == 1 && noFile.stderr.contains("no scenario file"),
                 "one line: \(noFile.stderr)")
-        let gatt = try await runProcess(blex, ["gatt", "--scenario", "demo", Self.pulse, "--json"], timeout: .seconds(40))
+        // gatt --json, with the names file's name for 2A38 beside the SIG's service names.
+        let gatt = try await runProcess(blex, ["gatt", "--scenario", "demo", "--names", names.path, Self.pulse, "--json"],
+                                        timeout: .seconds(40))
         #expect(gatt.status == 0, "gatt: \(gatt.stderr)")
         let table = try #require(try JSONSerialization.jsonObject(with: Data(gatt.stdout.utf8)) as? [String: Any])
-        let names = (table["services"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
-        #expect(names.contains("Heart Rate") && names.contains("Battery Service"), "\(gatt.stdout)")
+        let serviceNames = (table["services"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+        #expect(serviceNames.contains("Heart Rate") && serviceNames.contains("Battery Service"), "\(gatt.stdout)")
         #expect(gatt.stdout.contains("\"decoded\":\"Chest\""), "values read and decoded")
+        #expect(gatt.stdout.contains("\"uuid\":\"2A38\",\"name\":\"Strap spot\""), "the user's name: \(gatt.stdout)")
+        // A names file that does not parse stops blex with the reason, as a usage error.
+        try #"{"uuid16bitServiceDefinitions": {"18": {"name": "x"}}}"#.write(to: names, atomically: true, encoding: .utf8)
+        let bad = try await runProcess(blex, ["read", "--scenario", "demo", "--names", names.path, Self.pulse, "2A38"])
+        #expect(bad.status == 64 && bad.stderr.contains("\"18\" is not a 16-bit UUID in hex"), "stderr: \(bad.stderr)")
     }
 }
 
@@ -515,12 +619,12 @@ struct Tmux {
     static let session = "blex"
 
     /// Starts blex at `width`×`height`; fails the test (saying how to install tmux) when tmux is missing.
-    static func start(width: Int, height: Int, scenario: String = "demo") throws -> Tmux {
-        try start(width: width, height: height, arguments: ["--scenario", scenario])
+    static func start(width: Int, height: Int, scenario: String = "demo", arguments: [String] = []) throws -> Tmux {
+        try start(width: width, height: height, command: ["--scenario", scenario] + arguments)
     }
 
-    /// Starts `blex ARGUMENTS…` at `width`×`height` (`replay FILE`, …).
-    static func start(width: Int, height: Int, arguments: [String]) throws -> Tmux {
+    /// Starts `blex COMMAND…` at `width`×`height` with nothing added (`replay FILE`, …).
+    static func start(width: Int, height: Int, command arguments: [String]) throws -> Tmux {
         let executable = try #require(findInPath("tmux"), """
             tmux is not installed: the end-to-end tests drive blex through it. Install it \
             (`sudo apt-get install -y tmux` on Debian/Ubuntu, `brew install tmux` on macOS) and run again.
@@ -543,7 +647,7 @@ struct Tmux {
         let wrapper = #"status="$1"; shift; "$@"; echo $? > "$status.tmp" && mv "$status.tmp" "$status""#
         let started = tmux.run(["-f", config.path, "new-session", "-d", "-s", session, "-x", String(width), "-y", String(height),
                                 "/bin/sh", "-c", wrapper, "sh", tmux.statusFile.path,
-                                "env", "TERM=xterm-256color", "LANG=C.UTF-8", blex] + arguments)
+                                "env", "TERM=xterm-256color", "LANG=C.UTF-8", "XDG_CONFIG_HOME=\(folder.path)", blex] + arguments)
         if started.status != 0 {
             tmux.kill()
             try #require(started.status == 0, "tmux new-session failed (\(started.status)): \(started.stderr)")

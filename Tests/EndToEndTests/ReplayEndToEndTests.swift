@@ -10,7 +10,7 @@ struct ReplayEndToEndTests {
 
     @Test("replay: REPLAY and the time, pause, step, speed, jump, next lost link, read-only, quit")
     func replayWithTimeControls() async throws {
-        let tmux = try Tmux.start(width: 120, height: 40, arguments: ["replay", Self.recording])
+        let tmux = try Tmux.start(width: 120, height: 40, command: ["replay", Self.recording])
         defer { tmux.kill() }
 
         // It plays from the start (under load it may already have played to the end: the jump makes it certain).

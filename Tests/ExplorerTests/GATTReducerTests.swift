@@ -99,7 +99,8 @@ import TUI
         #expect(c.busy == nil)
         #expect(s.log.filter { !$0.isLinkEvent }.map { e in var e = e; e.chain = []; return e }
                 == [LogEntry(time: 1234.5, address: hrmAddress, handle: H.bodySensor, uuid: BluetoothUUID(0x2A38),
-                             kind: .read, value: [0x01])], "the values in the log (link events aside)")
+                             kind: .read, value: [0x01], name: "Body Sensor Location", decoded: "Chest")],
+                "the values in the log (link events aside), with the name and words of the moment")
     }
 
     @Test func gattKeysNeedAReadyConnection() {
@@ -207,7 +208,7 @@ import TUI
         #expect(s.hrm?.busy == nil)
         #expect(s.notice == "wrote 3 bytes to \(H.controlPoint)")
         #expect(s.log.last == LogEntry(time: 77, address: hrmAddress, handle: H.controlPoint, uuid: BluetoothUUID(0x2A39),
-                                       kind: .write, value: [0xA0, 0xFF, 0x10]))
+                                       kind: .write, value: [0xA0, 0xFF, 0x10], name: "Heart Rate Control Point"))
     }
 
     @Test func editorTabCyclesFormatsAndRerendersTheValue() throws {

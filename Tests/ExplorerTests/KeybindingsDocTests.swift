@@ -18,7 +18,7 @@ import TUI
             let row = rows.first { row in keys.allSatisfy { row.contains($0) } && row.lowercased().contains(b.description.lowercased()) }
             #expect(row != nil, "docs/keybindings.md has no row with \(keys.joined(separator: " ")) and “\(b.description)”")
         }
-        for (keys, description) in Keymap.editorHelp + Keymap.detailHelp + Keymap.bondsHelp {
+        for (keys, description) in Keymap.editorHelp + Keymap.detailHelp + Keymap.bondsHelp + Keymap.chartHelp {
             let tokens = Set(keys.split(separator: " ")).map { "`\($0)`" }
             #expect(rows.contains { row in tokens.allSatisfy { row.contains($0) } && row.lowercased().contains(description.lowercased()) },
                     "docs/keybindings.md misses \(keys): \(description)")
@@ -34,7 +34,16 @@ import TUI
         check(Keymap.editorBindings, EditorAction.allCases)
         check(Keymap.detailBindings, DetailAction.allCases)
         check(Keymap.bondsBindings, BondsAction.allCases)
+        check(Keymap.chartBindings, ChartAction.allCases)
         #expect(Keymap.action(for: .tab, in: Keymap.editorBindings) == .nextFormat)
         #expect(Keymap.action(for: .character("x"), in: Keymap.detailBindings) == nil, "any other key closes")
+    }
+
+    @Test func theChartAndNamingKeysSitBesideThePanesKeys() {
+        // v and N are free in every pane; z zooms the panes, and steps the window only inside the chart.
+        #expect(Keymap.action(for: .character("v"), in: .details) == .chart)
+        #expect(Keymap.action(for: .character("N"), in: .scan) == .name, "N says where to use it from any pane")
+        #expect(Keymap.action(for: .character("z"), in: .log) == .zoom)
+        #expect(Keymap.action(for: .character("z"), in: Keymap.chartBindings) == .window)
     }
 }

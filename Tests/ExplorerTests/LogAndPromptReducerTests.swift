@@ -12,9 +12,10 @@ import TUI
              .notified(thermoAddress, AttributeHandle(0x0030), [0x07], indication: false, 502))
         #expect(s.log.filter { !$0.isLinkEvent } == [
             LogEntry(time: 500.25, address: hrmAddress, handle: H.measurement, uuid: BluetoothUUID(0x2A37),
-                     kind: .notification, value: [0x00, 0x48]),
+                     kind: .notification, value: [0x00, 0x48], name: "Heart Rate Measurement", decoded: "72 bpm"),
             LogEntry(time: 501, address: hrmAddress, handle: H.temperature, uuid: BluetoothUUID(0x2A1C),
-                     kind: .indication, value: [0x00, 0xE4, 0x08, 0x00, 0x00]),
+                     kind: .indication, value: [0x00, 0xE4, 0x08, 0x00, 0x00], name: "Temperature Measurement",
+                     decoded: "2276 °C"),
             LogEntry(time: 502, address: thermoAddress, handle: AttributeHandle(0x0030), uuid: nil,
                      kind: .notification, value: [0x07]),
         ])

@@ -69,6 +69,11 @@ import TUI
         s = BondListTests.bondedState(); press(&s, ch("B")); out.append(("bonds asking", s))
         send(&s, .bondList([BondHandle(rawValue: 1), BondHandle(rawValue: 0)])); press(&s, ch("D")); out.append(("bonds", s))
         s = treeState(); send(&s, .failed(nil, "dongle gone\u{7}")); out.append(("error", s))
+        // Issue 10 in issue 9's modes: the chart (a value, and RSSI alone), help over it, the naming prompt.
+        s = treeState(); s.now = 1_764_062_001.25; s.focus = .details; press(&s, ch("v")); out.append(("chart", s))
+        press(&s, ch("?")); out.append(("help over chart", s))
+        s = treeState(); s.focus = .scan; press(&s, ch("v")); out.append(("rssi chart", s))
+        s = treeState(); s.focus = .details; press(&s, ch("N")); typeText(&s, "Strap"); out.append(("naming", s))
         return out
     }
 
@@ -236,13 +241,19 @@ import TUI
         var s = scannedState()
         press(&s, ch("?"))
         send(&s, .resize(width: 120, height: 40))
-        let text = ExplorerView.render(s).text
-        #expect(text.contains("Keys — j/k page, any other key closes"))
+        // Two pages at 120×40 (the chart's keys are on the second): every page's text together.
+        var text = ExplorerView.render(s).text
+        #expect(text.contains("Keys — j/k page, any other key closes") && text.contains("page 1/2"))
+        press(&s, ch("j"))
+        let second = ExplorerView.render(s).text
+        #expect(second.contains("page 2/2"))
+        text += second
         for b in Keymap.bindings {
             #expect(text.contains(b.description), "help misses \(b.action): \(b.description)")
             #expect(text.contains(b.label), "help misses the keys of \(b.action): \(b.label)")
         }
         for e in Keymap.editorHelp { #expect(text.contains(e.description)) }
+        for e in Keymap.chartHelp { #expect(text.contains(e.description), "help misses the chart's \(e.keys)") }
         for section in Set(Keymap.bindings.map(\.section)) { #expect(text.contains(section)) }
     }
 

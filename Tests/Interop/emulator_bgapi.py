@@ -55,8 +55,13 @@ def main():
         check(len(chunks) == 3, "read_long chunks %r" % [len(c) for c in chunks])
 
         def current():
+            # bgapi 0.7 returns from read_by_handle on the response; the value event and its callback may
+            # come a moment later on bgapi's reader thread, so wait for it (up to 2 s).
             del chunks[:]
             conn.read_by_handle(handle)
+            deadline = time.time() + 2
+            while not chunks and time.time() < deadline:
+                time.sleep(0.01)
             return bytes(chunks[-1]) if chunks else None
 
         conn.write_by_handle(handle, b"written by bgapi")

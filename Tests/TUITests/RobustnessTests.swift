@@ -8,11 +8,21 @@ struct WidgetCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 }
 
+/// 300 samples, every 17th a gap, jumping over a million either side of zero.
+let busyPoints: [LineChart.Point] = (0 ..< 300).map { (i: Int) -> LineChart.Point in
+    let value: Double = i % 17 == 0 ? .nan : Double((i * 37) % 101) * 10_000 - 500_000
+    return LineChart.Point(time: Double(i), value: value)
+}
+
 let widgetCases: [WidgetCase] = [
     WidgetCase(name: "Box") { Box(title: "漢字 Heart Rate", isFocused: true).render(into: &$0, in: $1) },
     WidgetCase(name: "Box ascii") { Box(title: "Scan", glyphs: .ascii).render(into: &$0, in: $1) },
     WidgetCase(name: "Sparkline") {
         Sparkline(values: [-100, nil, -65, -30, .nan, 12], range: -100 ... -30).render(into: &$0, in: $1)
+    },
+    WidgetCase(name: "LineChart") { LineChart(points: busyPoints, window: 0 ... 299).render(into: &$0, in: $1) },
+    WidgetCase(name: "LineChart ascii") {
+        LineChart(points: [.init(time: 5, value: -3)], window: 0 ... 10, marker: .ascii).render(into: &$0, in: $1)
     },
     WidgetCase(name: "Table") {
         Table(columns: [.init("Address", width: .fixed(17)), .init("Name"), .init("RSSI", width: .percent(20), alignment: .right)],

@@ -190,7 +190,7 @@ public struct BGAPIHost: Sendable {
             // Cancel it on the radio, and close the link if it completes anyway.
             abandonedConnects.append((connect.command.address, now + Self.lateLinkWindow))
             finish(r.token, .failure(error), &out, now: now)
-            enqueueOwn(CommandProcedure(.gapEndProcedure(.init()), checked: false), now: now)
+            endInitiating(now: now)
             return
         }
         finish(r.token, .failure(error), &out, now: now)
@@ -203,6 +203,18 @@ public struct BGAPIHost: Sendable {
         var out: [HostAction] = []
         guard let r = running.first(where: { $0.id == id && !$0.abandoned }) else { return out }
         end(r, .cancelled, &out, now: now)
+        pump(&out, now: now)
+        return out
+    }
+
+    /// Cancels every connect to `address`, initiating or queued (a user who gave up waiting): each ends with
+    /// ``BGAPIError/cancelled``, and one the radio is initiating is ended there with `gap_end_procedure`.
+    public mutating func cancelConnect(to address: BluetoothAddress, at now: Duration) -> [HostAction] {
+        var out: [HostAction] = []
+        for r in running where !r.abandoned {
+            guard let c = r.procedure as? ConnectProcedure, c.command.address == address else { continue }
+            end(r, .cancelled, &out, now: now)
+        }
         pump(&out, now: now)
         return out
     }
@@ -230,6 +242,14 @@ public struct BGAPIHost: Sendable {
         nextToken += 1
         running.append(Running(token: nextToken, id: nil, procedure: procedure, slot: .free, link: nil,
                                name: "host", deadline: now + .seconds(5), timeout: .seconds(5)))
+    }
+
+    /// Ends the radio's initiating before anything else may use GAP: it takes the GAP slot ahead of every
+    /// waiting connect or scan start, which would otherwise meet `wrong_state` (or be ended by it).
+    private mutating func endInitiating(now: Duration) {
+        nextToken += 1
+        running.insert(Running(token: nextToken, id: nil, procedure: CommandProcedure(.gapEndProcedure(.init()), checked: false),
+                               slot: .gap, link: nil, name: "host", deadline: now + .seconds(5), timeout: .seconds(5)), at: 0)
     }
 
     private mutating func finish(_ token: UInt64, _ result: Result<HostResult, BGAPIError>, _ out: inout [HostAction],

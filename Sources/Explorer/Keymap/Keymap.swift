@@ -7,6 +7,7 @@ public enum Action: String, CaseIterable, Hashable, Sendable {
     case read, write, notify, indicate, bond, bonds, disconnect, rssi, nextConnection
     case filter, sort, resort, pause, clear, hideStale, hideUnnamed, raiseRSSIFloor, lowerRSSIFloor, raw
     case search, hideScanResponses, commandsOnly, connectionFilter
+    case chart, name
     case export, traffic, zoom, help, quit
     case clone, fault
 }
@@ -65,6 +66,8 @@ public enum Keymap {
         .init(keys: c(">"), label: ">", action: .raiseRSSIFloor, description: "RSSI floor +5 dBm", section: "Scan", panes: nil),
         .init(keys: c("<"), label: "<", action: .lowerRSSIFloor, description: "RSSI floor -5 dBm (off)", section: "Scan", panes: nil),
         .init(keys: c("a"), label: "a", action: .raw, description: "raw advertisement bytes", section: "Scan", panes: nil),
+        .init(keys: c("v"), label: "v", action: .chart, description: "chart: value (tree) or RSSI", section: "GATT", panes: nil),
+        .init(keys: c("N"), label: "N", action: .name, description: "name the selected UUID", section: "GATT", panes: nil),
         .init(keys: c("/"), label: "/", action: .search, description: "search the traffic", section: "Log and traffic", panes: [.log]),
         .init(keys: c("S"), label: "S", action: .hideScanResponses, description: "hide scan responses", section: "Log and traffic", panes: [.log]),
         .init(keys: c("C"), label: "C", action: .commandsOnly, description: "commands/responses only", section: "Log and traffic", panes: [.log]),
@@ -151,7 +154,8 @@ public enum Keymap {
             entries[b.section, default: []].append((b.label, b.description))
         }
         // The fault menu lists its own keys when F opens it (and docs/keybindings.md has them).
-        return order.map { ($0, entries[$0]!) } + [("Editor", editorHelp), ("Detail view", detailHelp), ("Bond list", bondsHelp)]
+        return order.map { ($0, entries[$0]!) }
+            + [("Editor", editorHelp), ("Detail view", detailHelp), ("Bond list", bondsHelp), ("Chart", chartHelp)]
     }
 }
 

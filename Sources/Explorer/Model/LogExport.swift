@@ -8,8 +8,8 @@ public enum LogExport {
         entries.map { e in
             let fields: [(String, String?)] = [
                 ("time", isoTime(e.time)), ("address", e.address.description), ("handle", e.handle.description),
-                ("uuid", e.uuid?.description), ("name", e.uuid.flatMap(uuidName)), ("kind", e.kind.rawValue),
-                ("hex", e.value.map(hexDigits).joined()), ("decoded", e.uuid.flatMap { decodeValue($0, e.value) }),
+                ("uuid", e.uuid?.description), ("name", e.name ?? e.uuid.flatMap(uuidName)), ("kind", e.kind.rawValue),
+                ("hex", e.value.map(hexDigits).joined()), ("decoded", e.decoded ?? e.uuid.flatMap { decodeValue($0, e.value) }),
             ]
             return "{" + fields.map { k, v in "\"\(k)\":" + (v.map(jsonString) ?? "null") }.joined(separator: ",") + "}"
         }.map { $0 + "\n" }.joined()
@@ -20,8 +20,8 @@ public enum LogExport {
         var out = "time,address,handle,uuid,name,kind,hex,decoded\r\n"
         for e in entries {
             let row = [isoTime(e.time), e.address.description, e.handle.description, e.uuid?.description ?? "",
-                       e.uuid.flatMap(uuidName) ?? "", e.kind.rawValue, e.value.map(hexDigits).joined(),
-                       e.uuid.flatMap { decodeValue($0, e.value) } ?? ""]
+                       e.name ?? e.uuid.flatMap(uuidName) ?? "", e.kind.rawValue, e.value.map(hexDigits).joined(),
+                       e.decoded ?? e.uuid.flatMap { decodeValue($0, e.value) } ?? ""]
             out += row.map(csvField).joined(separator: ",") + "\r\n"
         }
         return out

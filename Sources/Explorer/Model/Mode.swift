@@ -2,8 +2,8 @@
 public enum Mode: Hashable, Sendable {
     /// The panes have the keys.
     case browse
-    /// The key reference, at a page.
-    case help(page: Int)
+    /// The key reference, at a page; `over` is the chart it was opened from (closing help goes back to it).
+    case help(page: Int, over: ChartTarget? = nil)
     /// One packet or log entry, whole.
     case detail(Detail)
     /// The dongle's bonds.
@@ -12,6 +12,10 @@ public enum Mode: Hashable, Sendable {
     case prompt(Prompt)
     /// The value editor.
     case editor(EditorState)
+    /// The chart view (`v`): a characteristic's number and the device's RSSI over time, over the panes.
+    case chart(ChartTarget)
+    /// The "name this UUID" prompt (`N`).
+    case naming(NamingPrompt)
 }
 
 /// A detail view: one packet or one log entry with every field, scrolled by j/k.
@@ -44,8 +48,8 @@ extension ExplorerState {
 
     /// The help page shown (j/k page through it when it does not fit).
     public var helpPage: Int {
-        get { if case let .help(page) = mode { page } else { 0 } }
-        set { if case .help = mode { mode = .help(page: max(0, newValue)) } }
+        get { if case let .help(page, _) = mode { page } else { 0 } }
+        set { if case let .help(_, over) = mode { mode = .help(page: max(0, newValue), over: over) } }
     }
 
     /// The open prompt, if any (setting nil closes only a prompt).
@@ -69,6 +73,31 @@ extension ExplorerState {
         get { if case let .detail(d) = mode { d } else { nil } }
         set {
             if let d = newValue { mode = .detail(d) } else if case .detail = mode { mode = .browse }
+        }
+    }
+
+    /// The chart shown, if the chart view is open (setting nil closes only the chart).
+    public var chart: ChartTarget? {
+        get { if case let .chart(t) = mode { t } else { nil } }
+        set {
+            if let t = newValue { mode = .chart(t) } else if case .chart = mode { mode = .browse }
+        }
+    }
+
+    /// The chart to draw: the open one, or the one help was opened over.
+    public var chartShown: ChartTarget? {
+        switch mode {
+        case let .chart(t): t
+        case let .help(_, over): over
+        default: nil
+        }
+    }
+
+    /// The open naming prompt, if any (setting nil closes only that prompt).
+    public var naming: NamingPrompt? {
+        get { if case let .naming(n) = mode { n } else { nil } }
+        set {
+            if let n = newValue { mode = .naming(n) } else if case .naming = mode { mode = .browse }
         }
     }
 }

@@ -203,10 +203,15 @@ public struct LogEntry: Hashable, Sendable {
     public var note: String
     /// The traffic packets (sequence numbers) of the command/response/event chain that produced it.
     public var chain: [Int]
+    /// What the explorer called the characteristic then (user name, or SIG name and user description).
+    public var name: String?
+    /// The value in words then, in its Presentation Format (0x2904) when the characteristic had one.
+    public var decoded: String?
 
     /// An entry.
     public init(time: Timestamp, address: BluetoothAddress, handle: AttributeHandle, uuid: BluetoothUUID?,
-                kind: Kind, value: [UInt8], note: String = "", chain: [Int] = []) {
+                kind: Kind, value: [UInt8], note: String = "", chain: [Int] = [], name: String? = nil,
+                decoded: String? = nil) {
         self.time = time
         self.address = address
         self.handle = handle
@@ -215,6 +220,8 @@ public struct LogEntry: Hashable, Sendable {
         self.value = value
         self.note = note
         self.chain = chain
+        self.name = name
+        self.decoded = decoded
     }
 
     /// Whether it records a link event rather than a value.
@@ -356,7 +363,7 @@ public struct ExplorerState: Hashable, Sendable {
         get { promptField.text }
         set { promptField = TextField(newValue) }
     }
-    /// The overlay that takes the keys (help, a detail view), or browsing.
+    /// The overlay that takes the keys (help, a detail view, the chart, a prompt), or browsing.
     public var mode: Mode = .browse
     /// The focused pane fills the screen.
     public var zoomed = false
@@ -390,6 +397,12 @@ public struct ExplorerState: Hashable, Sendable {
     public var spinner = 0
     /// Set by `q` when no connection is open (or confirmed): the app exits.
     public var quitting = false
+    /// The series behind the charts and the chart view (Model/Charts.swift).
+    public var charts = ChartsState()
+    /// The user's names for UUIDs and where they are saved (Model/UserNames.swift).
+    public var names = UserNames()
+    /// The names file (`--names`, else under $XDG_CONFIG_HOME/blex/); nil: naming cannot be saved.
+    public var namesPath: String?
 
     /// An explorer with nothing heard yet.
     public init() {}

@@ -91,6 +91,8 @@ public enum Effect: Hashable, Sendable {
     case pollRSSI(BluetoothAddress)
     /// Write the log to `path` (JSONL, or CSV for a `.csv` name), never over an existing file.
     case export(path: String, contents: String, count: Int)
+    /// Write the names file (`contents` replaces it; its folder is created when missing).
+    case saveNames(path: String, contents: String)
     /// Turn the traffic feed on or off (on from start-up: the traffic pane records everything).
     case traceTraffic(Bool)
     /// Write an emulator scenario of a connected device (`K`), never over an existing file.

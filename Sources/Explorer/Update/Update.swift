@@ -3,6 +3,7 @@ import TUI
 
 /// The explorer's whole behaviour: a message changes the state and may ask for effects. Pure: no I/O, no clock.
 public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect] {
+    recordCharts(&state, message) // Update+Charts.swift
     switch message {
     case let .key(key):
         let effects = handle(key, &state)
@@ -160,6 +161,11 @@ private func uuid(_ state: ExplorerState, _ address: BluetoothAddress, _ handle:
 func appendLog(_ state: inout ExplorerState, _ entry: LogEntry) {
     var entry = entry
     if entry.chain.isEmpty { entry.chain = chain(for: entry, in: state.traffic) }
+    // The names and words of the moment: a later rename or format does not rewrite what was logged.
+    if entry.handle.rawValue != 0 { entry.name = entry.name ?? state.label(of: entry.handle, on: entry.address) }
+    if !entry.isLinkEvent {
+        entry.decoded = entry.decoded ?? state.connections[entry.address].flatMap { describeValue(entry.value, at: entry.handle, in: $0) }
+    }
     state.log.append(entry)
     if state.log.count > state.logCapacity { state.log.removeFirst(state.log.count - state.logCapacity) }
     // A scrolled (or paused) log keeps showing the same lines while new ones arrive below.
@@ -170,11 +176,11 @@ func appendLog(_ state: inout ExplorerState, _ entry: LogEntry) {
 
 private func handle(_ key: Key, _ state: inout ExplorerState) -> [Effect] {
     switch state.mode {
-    case let .help(page):
+    case let .help(page, over):
         switch key {
-        case .character("j"), .character(" "), .down, .pageDown, .right: state.mode = .help(page: page + 1)
-        case .character("k"), .up, .pageUp, .left: state.mode = .help(page: max(0, page - 1))
-        default: state.mode = .browse
+        case .character("j"), .character(" "), .down, .pageDown, .right: state.mode = .help(page: page + 1, over: over)
+        case .character("k"), .up, .pageUp, .left: state.mode = .help(page: max(0, page - 1), over: over)
+        default: state.mode = over.map(Mode.chart) ?? .browse // help opened from the chart goes back to it
         }
         return []
     case let .detail(detail):
@@ -186,6 +192,10 @@ private func handle(_ key: Key, _ state: inout ExplorerState) -> [Effect] {
         return handlePrompt(key, &state)
     case .editor:
         return handleEditor(key, &state)
+    case .naming:
+        return handleNaming(key, &state) // Update+Charts.swift
+    case let .chart(target):
+        return handleChart(key, target, &state)
     case .browse: break
     }
     state.lastError = nil
@@ -326,6 +336,8 @@ func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect] {
         state.connections[a] = c
     case .read, .write, .notify, .indicate:
         return gattAction(action, &state)
+    case .chart: return openChart(&state)
+    case .name: return startNaming(&state)
     }
     return []
 }

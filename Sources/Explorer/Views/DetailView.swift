@@ -102,12 +102,14 @@ extension ExplorerView {
         var lines = [Span("\(clockTime(e.time, utcOffset: state.utcOffset)) · \(isoTime(e.time))", style: dim)]
         lines.append(Span("\(logKindWord(e.kind)) · \(who) · \(e.address)", style: accent))
         if !e.isLinkEvent || e.kind == .subscribed || e.kind == .unsubscribed || e.kind == .failed {
-            let name = e.uuid.map { uuidName($0).map { "\($0) (\(e.uuid!))" } ?? $0.description } ?? "handle \(e.handle)"
+            // The name it had when logged (the user's, or the SIG's), beside its UUID.
+            let called = e.name ?? e.uuid.flatMap(uuidName)
+            let name = e.uuid.map { u in called.map { "\($0) (\(u))" } ?? u.description } ?? called ?? "handle \(e.handle)"
             lines.append(Span("\(Sanitizer.inert(name)) · handle \(e.handle)"))
         }
         if !e.note.isEmpty { lines.append(Span(Sanitizer.inert(e.note), style: e.kind == .failed ? bad : nil)) }
         if !e.isLinkEvent {
-            if let decoded = e.uuid.flatMap({ decodeValue($0, e.value) }) {
+            if let decoded = e.decoded ?? e.uuid.flatMap({ decodeValue($0, e.value) }) {
                 lines.append(Span("Decoded: " + Sanitizer.inert(decoded), style: good))
             }
             lines.append(Span(""))

@@ -15,10 +15,14 @@ public enum ExplorerView {
         var screen = Screen(width: state.width, height: state.height)
         let layout = ExplorerLayout(width: state.width, height: state.height, focus: state.focus, zoomed: state.zoomed)
         let glyphs: Glyphs = state.ascii ? .ascii : .unicode
-        drawScan(state, layout.scan, glyphs, &screen)
-        drawDetails(state, layout.details, glyphs, &screen)
-        drawLog(state, layout.log, glyphs, &screen)
+        if state.chartShown == nil { // the chart covers the panes: they are not drawn under it
+            drawScan(state, layout.scan, glyphs, &screen)
+            drawDetails(state, layout.details, glyphs, &screen)
+            drawLog(state, layout.log, glyphs, &screen)
+        }
         drawStatus(state, layout.status, glyphs, &screen)
+        if let chart = state.chartShown { ChartView.draw(chart, state, glyphs, &screen) } // Views/ChartView.swift
+        if let naming = state.naming { ChartView.drawNaming(naming, state, glyphs, &screen) }
         if let editor = state.editor { drawEditor(editor, state, glyphs, &screen) }
         if let prompt = state.prompt { drawPrompt(prompt, state, glyphs, &screen) }
         if let detail = state.detail { drawDetail(detail, state, glyphs, &screen) }
@@ -255,7 +259,7 @@ public enum ExplorerView {
         let rows = c.treeRows
         // The selected value under the tree: as much as the pane allows (the tree keeps three rows), and a
         // marker saying how much is cut (z zooms the pane).
-        let valueLines = selectedValueLines(c, width: body.width, maxLines: body.height - 3)
+        let valueLines = selectedValueLines(c, state, width: body.width, maxLines: body.height - 3)
         if body.height >= 5, body.height > valueLines.count + 2 {
             let split = body.splitBottom(valueLines.count)
             body = split.rest
@@ -264,7 +268,7 @@ public enum ExplorerView {
                 screen.put(line.text, x: top.x, y: top.y + i, style: line.style ?? .plain, limit: top.width)
             }
         }
-        let items = rows.map { row -> TreeView.Item in treeItem(row, c, glyphs) }
+        let items = rows.map { row -> TreeView.Item in treeItem(row, c, state, glyphs) }
         let selected = c.selection.flatMap { s in rows.firstIndex { $0.node == s } }
         // A dropped link's tree stays for reference, greyed.
         let treeItems = c.isLive ? items : items.map { item in
@@ -281,44 +285,48 @@ public enum ExplorerView {
         }
     }
 
-    static func treeItem(_ row: TreeRow, _ c: ConnectionEntry, _ glyphs: Glyphs) -> TreeView.Item {
+    static func treeItem(_ row: TreeRow, _ c: ConnectionEntry, _ state: ExplorerState, _ glyphs: Glyphs) -> TreeView.Item {
         switch row.node {
         case let .service(h):
             let s = c.service(at: h)
-            let label = s.map { serviceName($0.uuid) ?? "Service \($0.uuid)" } ?? "?"
+            let label = s.map { state.label(of: $0) } ?? "?"
             return TreeView.Item(Sanitizer.inert(label), depth: 0, isExpandable: row.expandable, isExpanded: row.expanded,
                                  detail: s.map { "\($0.uuid.shortValue.map { hexID($0) } ?? "") \($0.startHandle)–\($0.endHandle)" },
                                  style: accent, detailStyle: dim)
         case let .characteristic(h):
             guard let ch = c.characteristic(at: h) else { return TreeView.Item("?", depth: 1) }
-            // A user description (0x2901), when the device gives one, names a characteristic best.
-            let described = ch.descriptors.first { $0.uuid.matches(BluetoothUUID(0x2901)) }
-                .flatMap { c.values[$0.handle] }.map { "\"" + String(decoding: $0, as: UTF8.self) + "\"" }
-            var label = described.map { (uuidName(ch.uuid).map { $0 + " " } ?? "") + $0 } ?? uuidName(ch.uuid) ?? ch.uuid.description
+            // The user's name, else the device's user description (0x2901) beside the SIG name.
+            var label = state.label(of: ch, in: c)
             if let sub = c.subscriptions[h] { label += sub ? " [I]" : " [N]" }
             var detail = "\(ch.properties) \(h)"
-            if let v = c.values[h] { detail = valueSummary(ch.uuid, v, max: 18) + "  " + detail }
+            if let v = c.values[h] { detail = valueSummary(describeValue(v, at: h, in: c), v, max: 18) + "  " + detail }
             return TreeView.Item(Sanitizer.inert(label), depth: 1, isExpandable: row.expandable, isExpanded: row.expanded,
                                  detail: detail, detailStyle: dim)
         case let .descriptor(h):
             guard let (d, _) = c.descriptor(at: h) else { return TreeView.Item("?", depth: 2) }
             var detail = "\(h)"
             if let v = c.values[h] { detail = valueSummary(d.uuid, v, max: 18) + "  " + detail }
-            return TreeView.Item(Sanitizer.inert(uuidName(d.uuid) ?? d.uuid.description), depth: 2, detail: detail, detailStyle: dim)
+            return TreeView.Item(Sanitizer.inert(state.label(of: h, on: c.address) ?? d.uuid.description), depth: 2, detail: detail,
+                                 detailStyle: dim)
         }
     }
 
     /// A value in a few columns: its SIG form when known, else hex.
     static func valueSummary(_ uuid: BluetoothUUID, _ v: [UInt8], max: Int) -> String {
-        if let decoded = decodeValue(uuid, v) { return TextWidth.truncated(Sanitizer.inert(decoded), to: max) }
+        valueSummary(decodeValue(uuid, v), v, max: max)
+    }
+
+    /// `decoded` (or hex when nil) in a few columns.
+    static func valueSummary(_ decoded: String?, _ v: [UInt8], max: Int) -> String {
+        if let decoded { return TextWidth.truncated(Sanitizer.inert(decoded), to: max) }
         return TextWidth.truncated(v.map(hexDigits).joined(separator: " "), to: max)
     }
 
-    static func selectedValueLines(_ c: ConnectionEntry, width: Int, maxLines: Int = .max) -> [Span] {
+    static func selectedValueLines(_ c: ConnectionEntry, _ state: ExplorerState, width: Int, maxLines: Int = .max) -> [Span] {
         guard maxLines > 0 else { return [] }
         guard let h = c.selectedValueHandle else { return [] }
         let uuid = c.characteristic(at: h)?.uuid ?? c.descriptor(at: h)?.0.uuid
-        let name = uuid.map { uuidName($0) ?? $0.description } ?? "\(h)"
+        let name = state.label(of: h, on: c.address) ?? "\(h)"
         guard let v = c.values[h] else {
             // Offer only what this attribute allows (descriptors can be read and, mostly, written).
             let p = c.characteristic(at: h)?.properties ?? [.read, .write]
@@ -330,7 +338,8 @@ public enum ExplorerView {
             return [Span(([Sanitizer.inert(name) + " " + (uuid?.description ?? "")] + actions).joined(separator: " · "), style: dim)]
         }
         var lines = [Span("\(Sanitizer.inert(name)) · \(v.count) byte\(v.count == 1 ? "" : "s")", style: accent)]
-        if let u = uuid, let decoded = decodeValue(u, v) { lines.append(Span("  " + Sanitizer.inert(decoded), style: good)) }
+        if let decoded = describeValue(v, at: h, in: c) { lines.append(Span("  " + Sanitizer.inert(decoded), style: good)) }
+        else if let text = ChartView.printableText(v) { lines.append(Span("  " + text, style: good)) } // text beside the hex
         let perRow = HexView.bytesPerRow(forWidth: max(10, width - 2), count: v.count)
         let hex = HexView.lines(for: v, bytesPerRow: perRow)
         let head = lines.count
@@ -372,7 +381,7 @@ public enum ExplorerView {
 
     static func logLine(_ e: LogEntry, _ state: ExplorerState, nameWidth: Int) -> Span {
         let who = state.devices[e.address].map(displayName) ?? e.address.description
-        let what = e.uuid.map { uuidName($0) ?? $0.description } ?? "\(e.handle)"
+        let what = e.name ?? e.uuid.map { uuidName($0) ?? $0.description } ?? "\(e.handle)"
         let kind = switch e.kind {
         case .notification: "N"
         case .indication: "I"
@@ -390,7 +399,7 @@ public enum ExplorerView {
             let text = stamp + about + logKindWord(e.kind) + (e.note.isEmpty ? "" : ": " + Sanitizer.inert(e.note))
             return Span(text, style: e.kind == .failed ? warn : dim)
         }
-        let decoded = e.uuid.flatMap { decodeValue($0, e.value) }.map { Sanitizer.inert($0) + "  " } ?? ""
+        let decoded = (e.decoded ?? e.uuid.flatMap { decodeValue($0, e.value) }).map { Sanitizer.inert($0) + "  " } ?? ""
         let text = stamp + "\(TextWidth.fitted(Sanitizer.inert(what), to: nameWidth)) \(decoded)\(e.value.map(hexDigits).joined(separator: " "))"
         return Span(text, style: e.kind == .write || e.kind == .writeWithoutResponse ? accent : nil)
     }
@@ -419,7 +428,7 @@ public enum ExplorerView {
     }
 
     static func drawEditor(_ e: EditorState, _ state: ExplorerState, _ glyphs: Glyphs, _ screen: inout Screen) {
-        let name = Sanitizer.inert(uuidName(e.uuid) ?? e.uuid.description)
+        let name = Sanitizer.inert(state.label(of: e.handle, on: e.address) ?? uuidName(e.uuid) ?? e.uuid.description)
         var body: [String] = []
         body.append(ValueFormat.allCases.map { $0 == e.format ? "[\($0.label)]" : $0.label }.joined(separator: " "))
         var field = TextField(e.text)
