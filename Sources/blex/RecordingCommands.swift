@@ -9,10 +9,10 @@ import TUI
 func loadRecording(_ path: String) throws -> Recording {
     let data: Data
     do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-        throw ValidationFailure(message: "cannot read \(path): \(error.localizedDescription)")
+        throw ScriptFailure("cannot read \(path): \(error.localizedDescription)", .failure)
     }
     do { return try Recording(bytes: Array(data)) } catch {
-        throw ValidationFailure(message: "\(path): \(error)")
+        throw ScriptFailure("\(path): \(error)", .failure)
     }
 }
 
@@ -30,7 +30,9 @@ struct Replay: ParsableCommand {
     @Flag(help: "ASCII lines and sparklines instead of Unicode.") var ascii = false
     @Flag(name: .customLong("no-mouse"), help: "Do not capture the mouse.") var noMouse = false
 
-    func run() throws {
+    func run() throws { try reportingFailures(body) }
+
+    private func body() throws {
         let recording = try loadRecording(file)
         if !json, !list, isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 {
             let start = recording.header.startedAt.map { Double($0) / 1000 } ?? Date().timeIntervalSince1970
@@ -85,23 +87,25 @@ struct Clone: ParsableCommand {
     @Option(help: "The device's address, e.g. C4:7C:8D:6A:10:01.") var device: String
     @Option(name: .shortAndLong, help: "Where to write the scenario (default: stdout).") var output: String?
 
-    func run() throws {
+    func run() throws { try reportingFailures(body) }
+
+    private func body() throws {
         guard let target = BluetoothAddress(device) else {
-            throw ValidationFailure(message: "'\(device)' is not an address like C4:7C:8D:6A:10:01")
+            throw ScriptFailure("'\(device)' is not an address like C4:7C:8D:6A:10:01", .usage)
         }
         let recording = try loadRecording(file)
         var cloner = DeviceCloner(target: target)
         cloner.observe(recording)
         let world: Scenario
-        do { world = try cloner.scenario() } catch { throw ValidationFailure(message: "\(file): \(error)") }
+        do { world = try cloner.scenario() } catch { throw ScriptFailure("\(file): \(error)", .notFound) }
         // The scenario must load as it will be loaded.
         do { _ = try DongleModel(scenario: world, timing: .instant) } catch {
-            throw ValidationFailure(message: "the clone is not a valid scenario (\(error)); please report this with the recording")
+            throw ScriptFailure("the clone is not a valid scenario (\(error)); please report this with the recording", .failure)
         }
         let json = try world.encodedJSON()
         if let output {
             do { try json.write(to: URL(fileURLWithPath: output)) } catch {
-                throw ValidationFailure(message: "cannot write \(output): \(error.localizedDescription)")
+                throw ScriptFailure("cannot write \(output): \(error.localizedDescription)", .failure)
             }
             FileHandle.standardError.write(Data("wrote \(output): \(world.peripherals.first?.services.count ?? 0) services; \(world.notes?.dropFirst().joined(separator: "; ") ?? "")\n".utf8))
         } else {
