@@ -24,12 +24,16 @@ for target in "${targets[@]}"; do
     mkdir -p "$scratch"
     limit=(-max_total_time="$seconds")
     [ -n "${FUZZ_RUNS:-}" ] && limit=(-runs="$FUZZ_RUNS")
+    # Inputs no larger than the target can use: a BGAPI burst, an AD payload with room to overrun, a world file.
+    case "$target" in
+        ad) max_len=64 ;; value) max_len=128 ;; scenario) max_len=4096 ;; *) max_len=512 ;;
+    esac
     dict=()
     [ -f "$target.dict" ] && dict=(-dict="$target.dict")
     log=".build/fuzz-$target.log"
     start=$(date +%s)
     status=0
-    "$binary" "$target" "${limit[@]}" "${dict[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
+    "$binary" "$target" "${limit[@]}" "${dict[@]}" -timeout=10 -rss_limit_mb=2048 -max_len="$max_len" \
         -print_final_stats=1 -artifact_prefix="artifacts/$target-" "$scratch" "corpus/$target" >"$log" 2>&1 || status=$?
     elapsed=$(( $(date +%s) - start ))
     runs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')
