@@ -2,7 +2,7 @@
 # Runs every test of blex. Installs what is missing first: libncurses-dev (blex draws with ncursesw) and tmux
 # (the end-to-end test drives the real binary in it) from Debian, and a Python venv with pygatt 5.0.0,
 # pyserial 3.5 and bgapi 0.7 from PyPI (the outside oracles). Then the whole Swift test suite, then the
-# host library's tests again under the thread sanitizer.
+# host library's tests again under the thread sanitizer, then a short pass of every fuzz target (Fuzz/).
 # This is the README's test command and what .ci/run calls.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -44,4 +44,8 @@ swift package generate-documentation --target BGAPI --target BGAPICore --target 
 
 # The host library under ThreadSanitizer: its queues, locks and callbacks, against the emulator on a pty.
 swift build --build-tests --sanitize=thread --scratch-path .build-tsan
-swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter "BGAPITests|HostStateMachineTests|HostLinkLifecycleTests|HostProcedureTests|HostCancellationTests"
+# The fault matrix (3 minutes alone) runs in the plain suite above; scripts/sanitizers.sh runs it under both.
+swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter "BGAPITests|HostStateMachineTests|HostLinkLifecycleTests|HostProcedureTests|HostCancellationTests" --skip FaultMatrixTests
+
+# Every libFuzzer target for a short while (release, ASan); the long run's figures are in docs/reliability.md.
+bash scripts/fuzz.sh "${BLEX_FUZZ_SECONDS:-20}"

@@ -31,6 +31,9 @@ public final class EmulatorRunner: @unchecked Sendable {
     private var anchorWorld = Duration.zero
     private var rate = 1.0
     private var timer: DispatchSourceTimer?
+    private let scheduler: (any HostScheduler)?
+    private var scheduled: (deadline: Duration, timer: any ScheduledTimer, token: UInt64)?
+    private var scheduledToken: UInt64 = 0
     private var unpluggedUntil: Duration?
 
     /// Called on the queue for every command, answer and parser complaint.
@@ -43,10 +46,13 @@ public final class EmulatorRunner: @unchecked Sendable {
     /// before; an unplug still closes it.
     public var unplugged: (@Sendable (Duration) -> Void)?
 
-    /// Wraps a model; nothing runs until ``serve(_:)``.
-    public init(model: DongleModel, queue: DispatchQueue = DispatchQueue(label: "bled112-emulator")) {
+    /// Wraps a model; nothing runs until ``serve(_:)``. The world runs on the real clock, or on `scheduler`'s
+    /// (a test's `ManualScheduler`, shared with the backend under test, so 30 s ATT timeouts take no wall time).
+    public init(model: DongleModel, queue: DispatchQueue = DispatchQueue(label: "bled112-emulator"),
+                scheduler: (any HostScheduler)? = nil) {
         self.model = model
         self.queue = queue
+        self.scheduler = scheduler
     }
 
     /// Starts answering on `transport` (a pty master, a loopback end). Replaces any previous one.
@@ -89,6 +95,8 @@ public final class EmulatorRunner: @unchecked Sendable {
         queue.sync {
             timer?.cancel()
             timer = nil
+            scheduled?.timer.cancel()
+            scheduled = nil
             transport?.close()
             transport = nil
         }
@@ -97,8 +105,10 @@ public final class EmulatorRunner: @unchecked Sendable {
     /// The model's current state, read on the queue (for tests and `--state` saving).
     public var persistentState: DonglePersistentState { queue.sync { model.persistentState } }
 
+    /// Real time: the scheduler's when the runner has one (tests on a manual clock), else the uptime clock.
     private func realTime() -> Duration {
-        .nanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - origin.uptimeNanoseconds))
+        if let scheduler { return scheduler.now }
+        return .nanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - origin.uptimeNanoseconds))
     }
 
     /// World time: real time, paused, sped up or moved ahead by ``setWorldRate(_:)`` and ``advanceWorld(by:)``.
@@ -136,9 +146,12 @@ public final class EmulatorRunner: @unchecked Sendable {
         guard let current = transport, current === source else { return }  // a port already replaced
         switch event {
         case let .received(bytes):
+            // A dongle off the bus (unplugged, or reset off USB) reads nothing: not even the rest of the
+            // chunk that carried its reset, nor bytes the closed port had already delivered.
+            guard unpluggedUntil == nil else { return }
             var outputs: [BGAPIFrameDecoderOutput] = []
             decoder.feed(bytes[...], at: clock()) { outputs.append($0) }
-            for output in outputs { process(output) }
+            for output in outputs where unpluggedUntil == nil { process(output) }
             rearm()
         case let .closed(error):
             trace?(.note("port closed\(error.map { ": \($0)" } ?? "")"))
@@ -214,6 +227,22 @@ public final class EmulatorRunner: @unchecked Sendable {
     private func rearm() {
         dispatchPrecondition(condition: .onQueue(queue))
         let deadlines = [model.nextEventTime, decoder.expiryDeadline.map { $0 + .milliseconds(1) }].compactMap { $0 }
+        if let scheduler {
+            guard let nextWorld = deadlines.min(), rate > 0 else { scheduled?.timer.cancel(); scheduled = nil; return }
+            // World deadlines become the scheduler's real time (they are the same at the default rate).
+            let next = rate == 1 ? anchorReal + (nextWorld - anchorWorld) : anchorReal + (nextWorld - anchorWorld) / rate
+            guard scheduled?.deadline != next else { return }
+            scheduled?.timer.cancel()
+            scheduledToken += 1
+            let token = scheduledToken
+            let timer = scheduler.schedule(at: next, on: queue) { [weak self] in
+                guard let self, self.scheduled?.token == token else { return }
+                self.scheduled = nil
+                self.fire()
+            }
+            scheduled = (next, timer, token)
+            return
+        }
         guard let next = deadlines.min() else { timer?.cancel(); timer = nil; return }
         if timer == nil {
             let t = DispatchSource.makeTimerSource(queue: queue)

@@ -124,6 +124,46 @@ final class TestHost: Sendable {
         second.close()
     }
 
+    /// Issue 13 (fault matrix): a dongle that has left the bus handles nothing more, not even the rest of the
+    /// bytes it was reading when it reset; a connect after the reset used to bring a link up in the dead
+    /// dongle, which then kept that peripheral "connected" (silent) after the replug.
+    @Test func commandsThatReachADongleOffTheBusAreNotHandled() throws {
+        let (dongleEnd, hostEnd) = LoopbackTransport.makePair()
+        let r = try runner()
+        let gone = DispatchSemaphore(value: 0)
+        r.unplugged = { _ in gone.signal() }
+        let traced = Mutex<[EmulatorTrace]>([])
+        r.trace = { t in traced.withLock { $0.append(t) } }
+        r.serve(dongleEnd)
+        let host = TestHost(hostEnd)
+        let hrm = BluetoothAddress("C4:7C:8D:6A:10:01")!
+        try host.sendRaw(try BGAPICommand.systemReset(.init(bootInDFU: false)).encodedBytes()
+            + BGAPICommand.gapConnectDirect(.init(address: hrm, addressType: .public, connIntervalMin: 6, connIntervalMax: 12,
+                                                  timeout: 100, latency: 0)).encodedBytes())
+        #expect(gone.wait(timeout: .now() + 5) == .success)
+        _ = r.persistentState   // a barrier: the runner's queue has handled the bytes
+        let handled = traced.withLock { $0 }.filter { if case .received(.command(.gapConnectDirect)) = $0 { true } else { false } }
+        #expect(handled.isEmpty, "the connect reached a dongle that had left the bus")
+        r.stop()
+    }
+
+    /// Issue 13 (fault matrix): the old port's close can be delivered after the new port is served (with
+    /// `--fast` the new pty comes at once); it must not take the new port down, nor its bytes reach the dongle.
+    @Test func aReplacedPortsLateEventsNeverTouchTheNewOne() throws {
+        let r = try runner()
+        let old = HeldTransport()
+        r.serve(old)
+        let (dongleEnd, hostEnd) = LoopbackTransport.makePair()
+        r.serve(dongleEnd)
+        let host = TestHost(hostEnd)
+        _ = r.persistentState   // a barrier: both serves have run
+        old.deliver(.received(try BGAPICommand.systemReset(.init(bootInDFU: false)).encodedBytes()))
+        old.deliver(.closed(nil))
+        try host.send(.systemHello(.init()))
+        #expect(host.wait { $0.contains(.response(.systemHello(.init()))) }, "the new port still answers")
+        r.stop()
+    }
+
     /// Reference §1.3: after `system_reset` a BLED112 drops off USB and re-enumerates, maybe under a new name;
     /// the pty closes, a new one appears and the link follows it, as pygatt's and blex's reopen expect.
     @Test func aBLED112ResetDropsThePortAndComesBackBehindTheLink() throws {
@@ -200,5 +240,22 @@ final class TestHost: Sendable {
         #expect(mode == 0o600)
         try Data("not json".utf8).write(to: URL(fileURLWithPath: path))
         #expect(throws: ScenarioError.self) { _ = try DonglePersistentState.load(path: path) }
+    }
+}
+
+/// A transport whose events the test delivers by hand, whenever it likes (late, after it was replaced).
+final class HeldTransport: ByteTransport, @unchecked Sendable {
+    // @unchecked: `handler` and `queue` are set once by `start`, before any `deliver`.
+    private var handler: (@Sendable (TransportEvent) -> Void)?
+    private var queue: DispatchQueue?
+    func start(on queue: DispatchQueue, handler: @escaping @Sendable (TransportEvent) -> Void) {
+        self.queue = queue
+        self.handler = handler
+    }
+    func write(_ bytes: [UInt8]) throws(TransportError) {}
+    func close() {}
+    func deliver(_ event: TransportEvent) {
+        let handler = handler
+        queue?.sync { handler?(event) }
     }
 }
