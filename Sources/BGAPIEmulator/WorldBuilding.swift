@@ -4,8 +4,20 @@ import BGAPICore
 public struct ScenarioError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong, with where.
     public var message: String
-    /// Wraps a message.
-    public init(_ message: String) { self.message = message }
+    /// Wraps a message, kept to one line: control characters (a newline in a key or value the file gave)
+    /// are shown escaped, `\n`, `\u{1B}`.
+    public init(_ message: String) {
+        self.message = message.unicodeScalars.map { scalar -> String in
+            switch scalar {
+            case "\n": "\\n"
+            case "\r": "\\r"
+            case "\t": "\\t"
+            case _ where scalar.value < 0x20 || (0x7F ... 0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}":
+                "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default: String(scalar)
+            }
+        }.joined()
+    }
     /// The message.
     public var description: String { message }
 }

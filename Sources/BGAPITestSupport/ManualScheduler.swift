@@ -1,6 +1,6 @@
 import BGAPITransport
 import Dispatch
-import Synchronization
+import Foundation
 
 /// A clock that moves only when a test says so: deadlines, retries and pauses of a backend happen at
 /// ``advance(by:)``, in microseconds of real time, never by waiting.
@@ -21,7 +21,7 @@ public final class ManualScheduler: HostScheduler, Sendable {
         var pending: [Pending] = []
         var sleepers: [Sleeper] = []
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// A clock at zero.
     public init() {}
@@ -86,5 +86,22 @@ public final class ManualScheduler: HostScheduler, Sendable {
         let id: UInt64
         let scheduler: ManualScheduler
         func cancel() { scheduler.cancel(id) }
+    }
+}
+
+/// A value behind a lock ThreadSanitizer can see. `Synchronization.Mutex` waits on futexes inside the
+/// standard library, which is not instrumented, so TSan reported every access made under it as a race
+/// (scripts/sanitizers.sh); `NSLock` is a pthread mutex, which TSan intercepts.
+private final class Locked<Value: Sendable>: @unchecked Sendable {
+    // @unchecked: `value` is only touched while `lock` is held.
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
     }
 }

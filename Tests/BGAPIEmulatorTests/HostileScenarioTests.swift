@@ -33,6 +33,13 @@ import Testing
         #expect(refusal(characteristic: #", "notifyIntervalMs": 1000"#, faults: #"{ "at": 5, "kind": "unplug", "seconds": 2 }"#) == nil)
     }
 
+    /// Found by the scenario fuzz target: text from the file (a property, an id) put a newline into the refusal.
+    @Test func aRefusalQuotingTheFileStaysOneLine() {
+        let message = refusal(faults: #"{ "at": 1, "kind": "unp\nlug" }"#)
+        expectRefused(message, naming: "unknown fault kind")
+        #expect(message?.contains(#"unp\nlug"#) == true, "the newline shown escaped: \(message ?? "")")
+    }
+
     @Test func hugeNotifyIntervalIsRefused() {
         expectRefused(refusal(characteristic: #", "notifyIntervalMs": 9.3e15"#), naming: "notifyIntervalMs")
     }
