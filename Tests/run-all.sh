@@ -48,4 +48,4 @@ swift build --build-tests --sanitize=thread --scratch-path .build-tsan
 swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter "BGAPITests|HostStateMachineTests|HostLinkLifecycleTests|HostProcedureTests|HostCancellationTests" --skip FaultMatrixTests
 
 # Every libFuzzer target for a short while (release, ASan); the long run's figures are in docs/reliability.md.
-bash scripts/fuzz.sh "${BLEX_FUZZ_SECONDS:-20}"
+bash scripts/fuzz.sh "${BLEX_FUZZ_SECONDS:-10}"
