@@ -30,26 +30,9 @@ public enum LogExport {
     /// `2026-11-25T09:10:29.123Z`: the one timestamp format of exports, `watch` and `--json` output.
     public static func isoTimestamp(_ t: Timestamp) -> String { isoTime(t) }
 
-    /// `s` as a JSON string literal, control characters escaped (shared with blex's `--json` output).
-    public static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || (0x7F ... 0x9F).contains(scalar.value) {
-                    out += "\\u00" + hexDigits(UInt8(scalar.value & 0xFF))
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// `s` as a JSON string literal, control characters escaped (shared with blex's `--json` output and the
+    /// recordings' JSON: one escaper, `RecordingJSON.quote`).
+    public static func jsonString(_ s: String) -> String { RecordingJSON.quote(s) }
 
     static func csvField(_ s: String) -> String {
         // A leading = + - @ would be run as a formula by spreadsheets; a quote prefix keeps it text.
