@@ -33,6 +33,7 @@ public final class BGAPIDevice: Sendable, CustomStringConvertible {
         var services: [GATTService]?
         var callbacks: [AttributeHandle: [NotificationCallback]] = [:]
         var subscriptions: [AttributeHandle: Bool] = [:]  // value handle → indication
+        var writtenOnLink: Set<AttributeHandle> = []       // CCCDs written on the current link
         var disconnectHandlers: [@Sendable (LinkLoss) -> Void] = []
         var connectCommand: GAPConnectDirectCommand?
         var closing = false
@@ -97,6 +98,7 @@ public final class BGAPIDevice: Sendable, CustomStringConvertible {
     func bind(_ link: LinkInfo) {
         state.withLock { s in
             s.link = link.id
+            s.writtenOnLink = []  // a new link: a peer that is not bonded starts with every CCCD off
             s.connection = link.connection
             s.loss = nil
             s.closing = false
@@ -394,9 +396,10 @@ public final class BGAPIDevice: Sendable, CustomStringConvertible {
         let (cccd, config) = try Self.subscription(for: c, indication: indication)
         // Register first: the first value may follow the CCCD write at once.
         if let callback { state.withLock { $0.callbacks[c.valueHandle, default: []].append(callback) } }
-        if state.withLock({ $0.subscriptions[c.valueHandle] == indication }), isConnected { return }
+        // Written on this link already: nothing to do. Recorded from an earlier link only: write it again.
+        if state.withLock({ $0.subscriptions[c.valueHandle] == indication && $0.writtenOnLink.contains(c.valueHandle) }) { return }
         try run({ .configure($0, descriptor: cccd.handle, config) }, deadline: deadline)
-        state.withLock { $0.subscriptions[c.valueHandle] = indication }
+        state.withLock { $0.subscriptions[c.valueHandle] = indication; $0.writtenOnLink.insert(c.valueHandle) }
     }
 
     /// Turns notifications off for `uuid` and drops its callbacks.
@@ -428,6 +431,7 @@ public final class BGAPIDevice: Sendable, CustomStringConvertible {
         for (handle, indication) in subscriptions.sorted(by: { $0.key < $1.key }) {
             guard let cccd = try characteristic(at: handle, deadline: end).configurationDescriptor else { continue }
             try run({ .configure($0, descriptor: cccd.handle, indication ? .indications : .notifications) }, deadline: end)
+            state.withLock { _ = $0.writtenOnLink.insert(handle) }
         }
     }
 

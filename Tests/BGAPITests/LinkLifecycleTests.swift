@@ -532,3 +532,24 @@ extension LinkLifecycleTests {
         #expect(backend.isRunning)
     }
 }
+
+extension LinkLifecycleTests {
+    @Test func subscribingAgainAfterAReconnectWritesTheCCCDTheNewLinkStartedWithout() throws {
+        let dongle = try VirtualDongle(scenario: Demo.storm(intervalMs: 10))
+        let backend = try dongle.startedBackend()
+        defer { backend.stop() }
+        let storm = try backend.connect(address: Demo.stormAddress)
+        let values = Recorder<Int>()
+        try storm.subscribe(BluetoothUUID(0xFFE1)) { _, _ in values.add(1) }
+        #expect(values.wait(for: 3, within: 2))
+        let losses = Recorder<LinkLoss>()
+        storm.onDisconnect { losses.add($0) }
+        dongle.inject(.disconnect, peripheral: "storm", code: 0x0208)
+        #expect(losses.wait(for: 1, within: 2))
+        try storm.reconnect()
+        let before = values.count
+        // The subscription is remembered, but this link's CCCD is off: subscribe must write it, not skip it.
+        try storm.subscribe(BluetoothUUID(0xFFE1))
+        #expect(values.wait(for: before + 3, within: 2), "notifications flow on the new link")
+    }
+}
