@@ -22,6 +22,8 @@ public enum EmulatorTrace: Sendable, Equatable {
 public final class EmulatorRunner: @unchecked Sendable {
     // @unchecked: every mutable member below is touched only on `queue` (checked with dispatchPrecondition).
     private let queue: DispatchQueue
+    /// Marks `queue` as this runner's, so ``stop()`` knows when it is called on it.
+    private let onQueueKey = DispatchSpecificKey<ObjectIdentifier>()
     private var model: DongleModel
     private var transport: (any ByteTransport)?
     private var decoder = BGAPIFrameDecoder(direction: .hostToDevice)
@@ -53,6 +55,7 @@ public final class EmulatorRunner: @unchecked Sendable {
         self.model = model
         self.queue = queue
         self.scheduler = scheduler
+        queue.setSpecific(key: onQueueKey, value: ObjectIdentifier(self))
     }
 
     /// Starts answering on `transport` (a pty master, a loopback end). Replaces any previous one.
@@ -91,8 +94,9 @@ public final class EmulatorRunner: @unchecked Sendable {
     }
 
     /// Stops: closes the transport and the timer.
+    /// Safe from the runner's own callbacks (`trace`, `unplugged`), which run on its queue.
     public func stop() {
-        queue.sync {
+        let body = { [self] in
             timer?.cancel()
             timer = nil
             scheduled?.timer.cancel()
@@ -100,6 +104,7 @@ public final class EmulatorRunner: @unchecked Sendable {
             transport?.close()
             transport = nil
         }
+        if DispatchQueue.getSpecific(key: onQueueKey) == ObjectIdentifier(self) { body() } else { queue.sync(execute: body) }
     }
 
     /// The model's current state, read on the queue (for tests and `--state` saving).

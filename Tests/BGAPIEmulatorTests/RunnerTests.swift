@@ -86,6 +86,25 @@ final class TestHost: Sendable {
         r.stop()
     }
 
+    /// The last owner of a runner can let go of it from one of its callbacks (a test's fault dongle did,
+    /// from `trace`): stopping it there must not wait on the queue it is running on.
+    @Test func stoppingFromTheRunnersOwnCallbackDoesNotDeadlock() throws {
+        let (dongleEnd, hostEnd) = LoopbackTransport.makePair()
+        let r = try runner()
+        let stopped = DispatchSemaphore(value: 0)
+        let once = Mutex(false)
+        r.trace = { _ in
+            guard once.withLock({ s in defer { s = true }; return !s }) else { return }
+            r.stop()
+            stopped.signal()
+        }
+        r.serve(dongleEnd)
+        let host = TestHost(hostEnd)
+        try host.send(.systemHello(.init()))
+        #expect(stopped.wait(timeout: .now() + 5) == .success)
+        #expect(host.wait { _ in host.isClosed }, "stopping closed the port")
+    }
+
     @Test func realPtyCarriesTheSameExchangeAndReportsGarbageAndPartialCommands() throws {
         let pty = try PseudoTerminal()
         let r = try runner()
