@@ -42,7 +42,8 @@ let package = Package(
         .testTarget(name: "TUITests", dependencies: ["TUI"]),
         // The explorer's pure core: state, update (messages in, effects out), keymap, views.
         .target(name: "Explorer", dependencies: ["BGAPICore", "BluetoothNumbers", "TUI"]),
-        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ExplorerRuntime", "BGAPICore", "TUI", "BGAPI", "BGAPIEmulator"]),
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ExplorerRuntime", "BGAPICore", "TUI", "BGAPI", "BGAPIEmulator",
+                                                         "BGAPITestSupport"]),
         // Carries the explorer's effects out on the BGAPI library and turns backend events into messages.
         .target(name: "ExplorerRuntime", dependencies: ["Explorer", "BGAPI"]),
         // libncursesw and the macros Swift cannot import, as inline functions.
@@ -76,7 +77,7 @@ let package = Package(
         // Test doubles shipped as a product: frame-decoder verifier, captured vectors.
         .target(
             name: "BGAPITestSupport",
-            dependencies: ["BGAPICore", "BGAPITransport"]
+            dependencies: ["BGAPICore", "BGAPITransport", "BGAPIEmulator"]
         ),
         .testTarget(
             name: "BGAPICoreTests",

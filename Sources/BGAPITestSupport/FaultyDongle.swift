@@ -1,7 +1,5 @@
-import BGAPI
 import BGAPICore
 import BGAPIEmulator
-import BGAPITestSupport
 import BGAPITransport
 import Foundation
 import Synchronization
@@ -9,15 +7,18 @@ import Synchronization
 /// The virtual BLED112 on a real pty, on a manual clock the backend under test shares, with a fault armed to
 /// strike the moment a chosen command reaches the dongle (before the dongle handles it): "mid-call" exactly,
 /// whatever the threads do. Unplugs and resets bring the dongle back on a new pty when the clock says so.
-final class FaultyDongle: Sendable {
-    let clock: ManualScheduler
-    let runner: EmulatorRunner
+/// The fault matrices (library and explorer) run on it; so can a user's own tests of their failure paths.
+public final class FaultyDongle: Sendable {
+    /// The manual clock the emulator runs on; give it to the backend under test too.
+    public let clock: ManualScheduler
+    /// The emulator behind the pty.
+    public let runner: EmulatorRunner
     /// The stable path (a symlink, like udev's by-id links) a backend opens.
-    let link: String
+    public let link: String
     /// How many times the dongle has come onto the bus.
-    let plugIns = Recorder<Int>()
+    public let plugIns = Recorder<Int>()
     /// Every command the dongle received, in order.
-    let commands = Recorder<BGAPICommand>()
+    public let commands = Recorder<BGAPICommand>()
     private let directory: URL
     private let trace = Mutex<[String]>([])
     private let armed = Mutex<Armed?>(nil)
@@ -27,7 +28,8 @@ final class FaultyDongle: Sendable {
         let fault: Scenario.Fault
     }
 
-    init(scenario: Scenario) throws {
+    /// The virtual BLED112 running `scenario` (instant timing) on a new pty behind ``link``.
+    public init(scenario: Scenario) throws {
         let clock = ManualScheduler()
         self.clock = clock
         runner = EmulatorRunner(model: try DongleModel(scenario: scenario, timing: .instant), scheduler: clock)
@@ -47,8 +49,30 @@ final class FaultyDongle: Sendable {
         try plugIn()
     }
 
+    /// The fault matrices' world: "Dev" (AA:00:00:00:00:01) with a short value FFE1, a long one FFE2, a counter
+    /// FFE3 notifying every 100 ms, a write-without-response FFE4 and a notify-only FFE5; and "Spare"
+    /// (AA:00:00:00:00:02), whose FFE1 reads BEEF, to show the backend still works after a fault.
+    public static let matrixWorld = try! Scenario.decode(json: Data("""
+    { "name": "fault matrix", "seed": 3, "peripherals": [
+      { "id": "dev", "address": "AA:00:00:00:00:01", "advertisingIntervalMs": 100,
+        "advertising": { "flags": 6, "name": "Dev" },
+        "services": [ { "uuid": "FFE0", "characteristics": [
+          { "uuid": "FFE1", "properties": ["read", "write"], "value": "CAFE" },
+          { "uuid": "FFE2", "properties": ["read", "write"], "maxLength": 200,
+            "text": "A value longer than one ATT read: forty, fifty, sixty bytes." },
+          { "uuid": "FFE3", "properties": ["notify"], "value": "00000000",
+            "generator": { "kind": "counter", "periodMs": 100, "step": 1, "width": 4 }, "notifyIntervalMs": 100 },
+          { "uuid": "FFE4", "properties": ["writeWithoutResponse"], "value": "00" },
+          { "uuid": "FFE5", "properties": ["notify"], "value": "01" } ] } ] },
+      { "id": "spare", "address": "AA:00:00:00:00:02", "advertisingIntervalMs": 100,
+        "advertising": { "flags": 6, "name": "Spare" },
+        "services": [ { "uuid": "FFE0", "characteristics": [
+          { "uuid": "FFE1", "properties": ["read"], "value": "BEEF" } ] } ] }
+    ] }
+    """.utf8))
+
     /// The emulator's last 40 trace lines, for a failure's message.
-    var recentTrace: String { trace.withLock { $0.joined(separator: "\n") } }
+    public var recentTrace: String { trace.withLock { $0.joined(separator: "\n") } }
 
     deinit {
         runner.stop()
@@ -56,12 +80,12 @@ final class FaultyDongle: Sendable {
     }
 
     /// Arms `fault` to strike when the first command matching `when` arrives.
-    func arm(_ fault: Scenario.Fault, when: @escaping @Sendable (BGAPICommand) -> Bool) {
+    public func arm(_ fault: Scenario.Fault, when: @escaping @Sendable (BGAPICommand) -> Bool) {
         armed.withLock { $0 = Armed(when: when, fault: fault) }
     }
 
     /// Whether the armed fault has struck.
-    var struck: Bool { armed.withLock { $0 == nil } }
+    public var struck: Bool { armed.withLock { $0 == nil } }
 
     fileprivate func strike(for command: BGAPICommand) -> Scenario.Fault? {
         commands.add(command)

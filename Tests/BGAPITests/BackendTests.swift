@@ -1,6 +1,7 @@
 import BGAPI
 import BGAPICore
 import BGAPIEmulator
+import BGAPITestSupport
 import Dispatch
 import Foundation
 import Testing

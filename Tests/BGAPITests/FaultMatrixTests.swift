@@ -57,24 +57,7 @@ import Testing
     /// Each call's own timeout; a silent peer gets one past the 30 s ATT timeout, to see that end it.
     static func timeout(_ fault: Fault) -> Duration { fault == .silentPeer ? .seconds(40) : .seconds(2) }
 
-    static let world = try! Scenario.decode(json: Data("""
-    { "name": "fault matrix", "seed": 3, "peripherals": [
-      { "id": "dev", "address": "AA:00:00:00:00:01", "advertisingIntervalMs": 100,
-        "advertising": { "flags": 6, "name": "Dev" },
-        "services": [ { "uuid": "FFE0", "characteristics": [
-          { "uuid": "FFE1", "properties": ["read", "write"], "value": "CAFE" },
-          { "uuid": "FFE2", "properties": ["read", "write"], "maxLength": 200,
-            "text": "A value longer than one ATT read: forty, fifty, sixty bytes." },
-          { "uuid": "FFE3", "properties": ["notify"], "value": "00000000",
-            "generator": { "kind": "counter", "periodMs": 100, "step": 1, "width": 4 }, "notifyIntervalMs": 100 },
-          { "uuid": "FFE4", "properties": ["writeWithoutResponse"], "value": "00" },
-          { "uuid": "FFE5", "properties": ["notify"], "value": "01" } ] } ] },
-      { "id": "spare", "address": "AA:00:00:00:00:02", "advertisingIntervalMs": 100,
-        "advertising": { "flags": 6, "name": "Spare" },
-        "services": [ { "uuid": "FFE0", "characteristics": [
-          { "uuid": "FFE1", "properties": ["read"], "value": "BEEF" } ] } ] }
-    ] }
-    """.utf8))
+    static let world = FaultyDongle.matrixWorld
 
     /// The command whose arrival at the dongle the fault strikes on: the call's first command of its own.
     static func trigger(_ op: Operation) -> @Sendable (BGAPICommand) -> Bool {

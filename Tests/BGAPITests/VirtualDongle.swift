@@ -1,6 +1,7 @@
 import BGAPI
 import BGAPICore
 import BGAPIEmulator
+import BGAPITestSupport
 import BGAPITransport
 import Foundation
 import Synchronization
@@ -90,27 +91,4 @@ enum Demo {
         """.utf8))
     }
     static let stormAddress = BluetoothAddress("AA:00:00:00:00:01")!
-}
-
-/// Counts and keeps what callbacks receive, from any queue; tests wait on it without polling.
-final class Recorder<Value: Sendable>: @unchecked Sendable {
-    // @unchecked: `items` is only touched while `condition` is locked.
-    private let condition = NSCondition()
-    private var items: [Value] = []
-
-    func add(_ v: Value) {
-        condition.lock(); items.append(v); condition.broadcast(); condition.unlock()
-    }
-    var all: [Value] { condition.lock(); defer { condition.unlock() }; return items }
-    var count: Int { all.count }
-
-    /// Blocks until `count` items have arrived or `limit` passes; says whether they arrived.
-    func wait(for count: Int, within limit: TimeInterval) -> Bool {
-        let end = Date(timeIntervalSinceNow: limit)
-        condition.lock(); defer { condition.unlock() }
-        while items.count < count {
-            if !condition.wait(until: end) { return items.count >= count }
-        }
-        return true
-    }
 }
