@@ -12,12 +12,16 @@ public final class EffectRunner: Sendable {
     /// The library the effects run on.
     public let backend: BGAPIBackend
     private let worker = DispatchQueue(label: "blex.effects", attributes: .concurrent)
+    /// Scan starts and stops, in order.
+    private let scanOrder = DispatchQueue(label: "blex.effects.scan")
     private let send: @Sendable (Message) -> Void
     private let devices = Mutex<[BluetoothAddress: BGAPIDevice]>([:])
     /// Connects the library is running, by peer: `true` once the user gave up on it.
     private let connecting = Mutex<[BluetoothAddress: Bool]>([:])
     /// Whether the user wants the scan on (`p` stops it); a connect resumes scanning only then.
     private let scanWanted = Mutex(true)
+    /// A reopen of the gone dongle is under way (one at a time, however often the explorer asks).
+    private let reopening = Mutex(false)
     /// Puts traffic records on the wall clock.
     private let clock: TrafficClock
     /// Turns a clone snapshot into scenario JSON (`K`); nil where cloning is not offered.
@@ -59,11 +63,11 @@ public final class EffectRunner: Sendable {
         case let .disconnected(address, _, reason): return .disconnected(address, reason: "\(reason): \(reason.meaning)")
         case let .passkeyRequested(address): return .passkeyRequested(address)
         case let .passkeyDisplayed(address, passkey): return .passkeyDisplayed(address, passkey)
-        case let .portClosed(why): return .failed(nil, "dongle gone (\(why)): plug it back in and restart blex")
+        case let .portClosed(why): return .dongleGone(why)
         case let .traffic(record): return .packet(record.message, now)
         case let .malformed(why): return .traffic("! \(why)")
         case let .discarded(dropped): return .traffic("! \(dropped)")
-        case .dongleReset: return .failed(nil, "the dongle reset: every link was closed")
+        case .dongleReset: return .dongleReset
         case let .reconnectFailed(address, error): return .failed(address, "reconnect failed: \(error)")
         case .bonded, .other, .connected, .reconnected: return nil
         }
@@ -77,7 +81,10 @@ public final class EffectRunner: Sendable {
             then?()
             return
         }
-        worker.async { [self] in
+        // Scan starts and stops run one after another in the order asked for: on the concurrent worker a
+        // start could overtake the stop before it (or the first start), and the dongle answered wrong_state.
+        let queue = [.startScan, .stopScan].contains(effect) ? scanOrder : worker
+        queue.async { [self] in
             execute(effect)
             then?()
         }
@@ -231,6 +238,15 @@ public final class EffectRunner: Sendable {
             do { try injectFault(request) } catch { send(.failed(nil, "fault: \(error)")) }
         case let .saveNames(path, contents):
             do { try Self.replace(path: path, contents: contents) } catch { send(.failed(nil, "names: \(error)")) }
+        case .reopenDongle:
+            // No reset: a USB BLED112 would drop off the bus again. A port not back yet fails quietly; the
+            // explorer asks again a second later.
+            guard reopening.withLock({ r in defer { r = true }; return !r }) else { return }
+            defer { reopening.withLock { $0 = false } }
+            do throws(BGAPIError) {
+                if !backend.isRunning { try backend.start(reset: false) }
+                send(.dongleBack)
+            } catch {}
         case .traceTraffic: break // handled in run, synchronously
         case .quit:
             for d in devices.withLock({ Array($0.values) }) { try? d.disconnect(timeout: .seconds(2)) }

@@ -166,4 +166,39 @@ final class Session {
         #expect(session.press(.character("y")) == [.quit])
         #expect(session.pump { $0.connections[hrm] == nil }, "the quit effect disconnects the device")
     }
+
+    /// `p` pressed quickly: each stop and start reaches the dongle in the order pressed (they used to run on
+    /// the concurrent worker, so a start could overtake its stop: `wrong_state`, or the scan left off while
+    /// the status line says scanning). Found by the explorer's fault matrix.
+    @Test func scanTogglesReachTheDongleInTheOrderPressed() throws {
+        let emulator = EmulatorRunner(model: try DongleModel(scenario: try Scenario.load("demo"), timing: .instant))
+        let port = BGAPIPort.custom(name: "virtual BLED112") { () throws(TransportError) -> any ByteTransport in
+            let (host, device) = LoopbackTransport.makePair()
+            emulator.serve(device)
+            return host
+        }
+        let backend = BGAPIBackend(port: port)
+        let inbox = Inbox()
+        backend.setEventHandler { event in if let m = EffectRunner.message(for: event) { inbox.post(m) } }
+        try backend.start(reset: true, delayAfterReset: .milliseconds(10))
+        defer {
+            backend.setEventHandler(nil)
+            backend.stop()
+            emulator.stop()
+        }
+        let session = Session(runner: EffectRunner(backend: backend) { inbox.post($0) }, inbox: inbox)
+        session.apply(.resize(width: 120, height: 40))
+        // Straight after start-up (the first scan still starting), then again and again.
+        for e in initialEffects(session.state) { session.runner.run(e) }
+        for round in 0 ..< 10 {
+            session.press(.character("p"), .character("p"))
+            #expect(!session.state.paused)
+            // Both done: the dongle scans, as the status line says, and neither failed.
+            let heard = session.state.devices.values.map(\.packets).reduce(0, +)
+            #expect(session.pump(timeout: .seconds(5)) { s in s.devices.values.map(\.packets).reduce(0, +) > heard + 5 },
+                    "round \(round): the dongle scans again")
+            #expect(session.state.lastError == nil, "round \(round): \(session.state.lastError ?? "")")
+            session.state.lastError = nil
+        }
+    }
 }

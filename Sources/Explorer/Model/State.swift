@@ -379,6 +379,13 @@ public struct ExplorerState: Hashable, Sendable {
     public var replay: String?
     /// The last error, shown until the next one or a key press.
     public var lastError: String?
+    /// Why the dongle went away (unplugged, reset off the bus), while blex waits for it to come back; nil
+    /// while it is there. The status line says so until the reopen works.
+    public var dongleGone: String?
+    /// When the last reopen of a gone dongle was asked for (one a `reopenInterval`).
+    public var lastReopen: Timestamp = 0
+    /// Seconds between attempts to reopen a gone dongle.
+    public var reopenInterval: Double = 1
     /// A short notice ("exported 120 entries to log.jsonl").
     public var notice: String?
     /// When the notice was set (it goes six seconds later).

@@ -259,6 +259,10 @@ private func activate(_ state: inout ExplorerState) -> [Effect] {
         }
         return gattAction(.read, &state)
     }
+    if let why = state.dongleGone {
+        state.lastError = "no dongle (\(why)): connecting waits until it is back"
+        return []
+    }
     if let c = state.connections[a] {
         if case .disconnected = c.state { return reconnect(&state, a) }
         if c.state == .ready { state.focus = .details }

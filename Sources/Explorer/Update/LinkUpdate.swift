@@ -127,3 +127,41 @@ extension ConnectionEntry {
     /// Whether the link is up or coming up (not a dropped one kept for its tree).
     public var isLive: Bool { if case .disconnected = state { false } else { true } }
 }
+
+/// The port closed: no link survives it (the library has said so for each; any it could not is closed here,
+/// so nothing claims to be up), and the status line says the dongle is gone until a reopen works.
+func dongleWentAway(_ state: inout ExplorerState, _ why: String) -> [Effect] {
+    dropLiveLinks(&state, reason: "dongle gone (\(why))")
+    state.dongleGone = why
+    state.lastReopen = state.now
+    state.lastError = "dongle gone (\(why)): blex opens it again when it is back"
+    return []
+}
+
+/// The gone dongle answers again: the scan resumes if the user wanted it; links stay down until asked for.
+func dongleCameBack(_ state: inout ExplorerState) -> [Effect] {
+    guard state.dongleGone != nil else { return [] }
+    state.dongleGone = nil
+    state.lastError = nil
+    notify(&state, "dongle back: Enter reconnects a device")
+    return state.scanning && !state.paused ? [.startScan] : []
+}
+
+/// The dongle restarted where it is (a UART BLED112's `system_boot`): its links and its scan are gone.
+func dongleResetInPlace(_ state: inout ExplorerState) -> [Effect] {
+    dropLiveLinks(&state, reason: "the dongle reset")
+    state.lastError = "the dongle reset: every link was closed"
+    return state.scanning && !state.paused && state.dongleGone == nil ? [.startScan] : []
+}
+
+/// Marks every link still shown as up (or coming up) as down, for `reason`.
+private func dropLiveLinks(_ state: inout ExplorerState, reason: String) {
+    for (address, c) in state.connections where c.isLive {
+        if c.state == .connecting {
+            if c.services.isEmpty { state.connections[address] = nil }
+            else { state.connections[address]!.state = .disconnected(reason); state.connections[address]!.busy = nil }
+        } else {
+            linkDisconnected(&state, address, reason: reason)
+        }
+    }
+}

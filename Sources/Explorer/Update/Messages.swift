@@ -43,6 +43,13 @@ public enum Message: Sendable {
     case disconnected(BluetoothAddress, reason: String)
     /// An operation failed; `address` when it concerned one device.
     case failed(BluetoothAddress?, String)
+    /// The dongle's port closed (unplugged, or a reset that drops it off USB): every link is gone, and blex
+    /// reopens it when it comes back.
+    case dongleGone(String)
+    /// A reopen of the gone dongle worked: it answers again.
+    case dongleBack
+    /// The dongle restarted in place (`system_boot` on a UART): every link was closed, and it no longer scans.
+    case dongleReset
     /// A note for the traffic pane (bytes the framer dropped, a malformed packet).
     case traffic(String)
     /// A packet on the wire, either way, and when (wall clock, ms precision).
@@ -99,6 +106,8 @@ public enum Effect: Hashable, Sendable {
     case clone(CloneSnapshot)
     /// Inject a fault into the virtual dongle's world (`F`, SIMULATED only).
     case injectFault(FaultRequest)
+    /// Open the gone dongle again (without a reset, which would drop a USB BLED112 off the bus once more).
+    case reopenDongle
     /// Leave: disconnect everything and restore the terminal.
     case quit
 }

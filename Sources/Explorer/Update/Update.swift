@@ -17,6 +17,11 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
         if state.notice != nil, time - state.noticeTime > 6 { state.notice = nil }
         if time - state.lastSort >= state.resortInterval { resort(&state) }
         if state.hideStale { keepSelectionVisible(&state) }
+        if state.dongleGone != nil {
+            guard time - state.lastReopen >= state.reopenInterval else { return [] }
+            state.lastReopen = time
+            return [.reopenDongle]
+        }
         // A connected device stops advertising: its sparkline goes on with the link's RSSI, every 2 s.
         guard time - state.lastRSSIPoll >= 2 else { return [] }
         state.lastRSSIPoll = time
@@ -106,6 +111,12 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
     case let .failed(address, why):
         operationFailed(&state, address, why)
         return []
+    case let .dongleGone(why):
+        return dongleWentAway(&state, why)
+    case .dongleBack:
+        return dongleCameBack(&state)
+    case .dongleReset:
+        return dongleResetInPlace(&state)
     case let .traffic(line):
         let now = state.now
         recordTraffic(&state) { TrafficPacket(sequence: $0, time: now, note: line) }

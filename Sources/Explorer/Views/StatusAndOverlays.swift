@@ -14,6 +14,9 @@ extension ExplorerView {
             let pace = state.worldRate == 1 ? "" : state.worldRate == 0 ? "· PAUSED " : "×\(Int(state.worldRate)) "
             left.append(Span(" SIMULATED \(pace)", style: Style(foreground: .black, background: .yellow, bold: true)))
         }
+        if state.dongleGone != nil {
+            left.append(Span(" NO DONGLE ", style: Style(foreground: .white, background: .red, bold: true)))
+        }
         left.append(Span(state.portName))
         left.append(Span(state.paused ? "scan stopped (p resumes)" : state.scanning ? "scanning" : "scan off"))
         let open = state.connections.values.filter { $0.state != .connecting && $0.isLive }.count
