@@ -652,7 +652,22 @@ struct Tmux {
             tmux.kill()
             try #require(started.status == 0, "tmux new-session failed (\(started.status)): \(started.stderr)")
         }
+        tmux.killWhenTheTestsDie()
         return tmux
+    }
+
+    /// A watchdog that takes the tmux server (and blex with it) down once this test process is gone, even
+    /// when it crashed before `kill()`: a headless blex left behind once spun for an hour on a CI machine.
+    func killWhenTheTestsDie() {
+        let watchdog = Process()
+        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
+        let pid = ProcessInfo.processInfo.processIdentifier
+        watchdog.arguments = ["-c", #"while kill -0 "$1" 2>/dev/null; do sleep 1; done; "$2" -L "$3" kill-server 2>/dev/null"#,
+                              "watchdog", String(pid), executable, socket]
+        watchdog.standardInput = FileHandle.nullDevice
+        watchdog.standardOutput = FileHandle.nullDevice
+        watchdog.standardError = FileHandle.nullDevice
+        try? watchdog.run()
     }
 
     static func findInPath(_ name: String) -> String? {
