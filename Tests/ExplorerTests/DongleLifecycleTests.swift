@@ -68,4 +68,14 @@ struct DongleLifecycleTests {
         #expect(press(&s, .enter).isEmpty)
         #expect(s.lastError?.contains("no dongle") == true, "\(s.lastError ?? "nil")")
     }
+
+    /// A disconnect the user asked for is no error: the status line says it in green, not red.
+    @Test func aDisconnectTheUserAskedForIsANoticeNotAnError() {
+        var s = connectedState()
+        #expect(press(&s, ch("d")) == [.disconnect(hrmAddress)])
+        send(&s, .disconnected(hrmAddress, reason: "localHostClosed (0x0216): the host closed the link"))
+        #expect(s.hrm == nil)
+        #expect(s.lastError == nil, "\(s.lastError ?? "")")
+        #expect(s.notice?.contains("disconnected") == true)
+    }
 }

@@ -173,6 +173,17 @@ import TUI
         var statusLine: String { ExplorerView.render(session.state).lines.last ?? "" }
     }
 
+    static let report = Mutex(())
+
+    /// What kind of error the status line shows, for the table.
+    static func kind(_ error: String) -> String {
+        if error.contains("disconnected") { return "disconnected" }
+        if error.contains("0x0185") { return "ATT timeout" }
+        if error.contains("no answer within") { return "timeout" }
+        if error.contains("0x04") { return "ATT error" }
+        return "error"
+    }
+
     struct HarnessError: Error, CustomStringConvertible {
         let description: String
         init(_ d: String) { description = d }
@@ -247,6 +258,18 @@ import TUI
         }
         h.settle()
         let state = h.session.state
+        if let path = ProcessInfo.processInfo.environment["BLEX_EXPLORER_MATRIX_REPORT"] {
+            // One line per cell for docs/reliability.md (scripts/fault-matrix.sh explorer makes the table).
+            let shown = state.dongleGone != nil ? "NO DONGLE" : state.lastError.map(Self.kind) ?? "done"
+            let line = "\(op)\t\(fault)\t\(shown)\t\(took.inSeconds)\t\((state.lastError ?? "-").replacingOccurrences(of: "\t", with: " "))\n"
+            Self.report.withLock { _ in
+                if let handle = FileHandle(forWritingAtPath: path) {
+                    handle.seekToEndOfFile(); handle.write(Data(line.utf8)); handle.closeFile()
+                } else {
+                    _ = FileManager.default.createFile(atPath: path, contents: Data(line.utf8))
+                }
+            }
+        }
         #expect(h.dongle.struck, "the fault struck")
         #expect(took <= Self.deadline(op) + Self.margin, "\(op) × \(fault): shown after \(took)")
         if fails {
@@ -275,6 +298,8 @@ import TUI
         // The user goes on: let the fault play out (blex reopens a dongle that went), then scan, connect the
         // other device and read it.
         h.run(for: fault == .responseLate ? Self.deadline(op) + .seconds(2) : fault == .silentPeer ? .seconds(31) : .seconds(3))
+        // blex reopens a dongle that went, once a second, without the user doing anything.
+        _ = h.drive(limit: .seconds(10), step: .seconds(1)) { $0.dongleGone == nil }
         #expect(h.session.state.dongleGone == nil, "the dongle is back: \(h.statusLine)")
         #expect(!h.statusLine.contains("NO DONGLE"))
         if h.session.state.editor != nil { h.session.press(.escape) }

@@ -65,7 +65,8 @@ func linkDisconnected(_ state: inout ExplorerState, _ address: BluetoothAddress,
     if case .disconnected = c.state { return }
     logLinkEvent(&state, address, .disconnected, note: reason)
     if state.editor?.address == address { state.editor = nil }
-    if c.busy == "disconnecting" || c.services.isEmpty {
+    let asked = c.busy == "disconnecting"
+    if asked || c.services.isEmpty {
         state.connections[address] = nil
         if state.focus == .details, state.selectedDevice == address { state.focus = .scan }
     } else {
@@ -73,7 +74,8 @@ func linkDisconnected(_ state: inout ExplorerState, _ address: BluetoothAddress,
         state.connections[address]!.busy = nil
         state.connections[address]!.rssi = nil
     }
-    state.lastError = "\(address) disconnected: \(reason)"
+    // The user's own disconnect is news, not an error.
+    if asked { notify(&state, "disconnected from \(address)") } else { state.lastError = "\(address) disconnected: \(reason)" }
 }
 
 /// An operation failed: the log says what was running and why; a connect that failed leaves (a reconnect
