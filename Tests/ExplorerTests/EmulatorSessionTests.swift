@@ -67,6 +67,27 @@ final class Session {
 
     var screen: String { ExplorerView.render(state).text }
 
+    /// A session on the demo world's virtual BLED112 (in memory, instant timing), with blex's own effect
+    /// runner reporting into the test's inbox instead of the main queue; call `stop` when done.
+    static func onVirtualDongle() throws -> (Session, stop: () -> Void) {
+        let emulator = EmulatorRunner(model: try DongleModel(scenario: try Scenario.load("demo"), timing: .instant))
+        let port = BGAPIPort.custom(name: "virtual BLED112") { () throws(TransportError) -> any ByteTransport in
+            let (host, device) = LoopbackTransport.makePair()
+            emulator.serve(device)
+            return host
+        }
+        let backend = BGAPIBackend(port: port)
+        let inbox = Inbox()
+        backend.setEventHandler { event in if let m = EffectRunner.message(for: event) { inbox.post(m) } }
+        try backend.start(reset: true, delayAfterReset: .milliseconds(10))
+        let session = Session(runner: EffectRunner(backend: backend) { inbox.post($0) }, inbox: inbox)
+        return (session, {
+            backend.setEventHandler(nil)
+            backend.stop()
+            emulator.stop()
+        })
+    }
+
     /// Moves the tree selection with `j` (from the top) until it is on `node`.
     func selectTreeRow(_ node: TreeNode, of address: BluetoothAddress) -> Bool {
         press(.character("g"))
@@ -80,23 +101,8 @@ final class Session {
 
 @Suite(.timeLimit(.minutes(1))) struct EmulatorSessionTests {
     @Test func scriptedSessionAgainstTheVirtualDongle() throws {
-        let emulator = EmulatorRunner(model: try DongleModel(scenario: try Scenario.load("demo"), timing: .instant))
-        let port = BGAPIPort.custom(name: "virtual BLED112") { () throws(TransportError) -> any ByteTransport in
-            let (host, device) = LoopbackTransport.makePair()
-            emulator.serve(device)
-            return host
-        }
-        let backend = BGAPIBackend(port: port)
-        let inbox = Inbox()
-        backend.setEventHandler { event in if let m = EffectRunner.message(for: event) { inbox.post(m) } }
-        try backend.start(reset: true, delayAfterReset: .milliseconds(10))
-        defer {
-            backend.setEventHandler(nil)
-            backend.stop()
-            emulator.stop()
-        }
-        // blex's own effect runner, reporting into the test's inbox instead of the main queue.
-        let session = Session(runner: EffectRunner(backend: backend) { inbox.post($0) }, inbox: inbox)
+        let (session, stop) = try Session.onVirtualDongle()
+        defer { stop() }
         session.state.simulated = true
         session.state.portName = "virtual BLED112 (demo)"
         session.apply(.resize(width: 120, height: 40))
@@ -171,22 +177,8 @@ final class Session {
     /// the concurrent worker, so a start could overtake its stop: `wrong_state`, or the scan left off while
     /// the status line says scanning). Found by the explorer's fault matrix.
     @Test func scanTogglesReachTheDongleInTheOrderPressed() throws {
-        let emulator = EmulatorRunner(model: try DongleModel(scenario: try Scenario.load("demo"), timing: .instant))
-        let port = BGAPIPort.custom(name: "virtual BLED112") { () throws(TransportError) -> any ByteTransport in
-            let (host, device) = LoopbackTransport.makePair()
-            emulator.serve(device)
-            return host
-        }
-        let backend = BGAPIBackend(port: port)
-        let inbox = Inbox()
-        backend.setEventHandler { event in if let m = EffectRunner.message(for: event) { inbox.post(m) } }
-        try backend.start(reset: true, delayAfterReset: .milliseconds(10))
-        defer {
-            backend.setEventHandler(nil)
-            backend.stop()
-            emulator.stop()
-        }
-        let session = Session(runner: EffectRunner(backend: backend) { inbox.post($0) }, inbox: inbox)
+        let (session, stop) = try Session.onVirtualDongle()
+        defer { stop() }
         session.apply(.resize(width: 120, height: 40))
         // Straight after start-up (the first scan still starting), then again and again.
         for e in initialEffects(session.state) { session.runner.run(e) }
