@@ -5,26 +5,30 @@ import Synchronization
 import Testing
 
 /// Collects transport events and lets a test wait for a condition without sleeping in a loop.
-final class EventRecorder: Sendable {
-    private let events = Mutex<[TransportEvent]>([])
+/// Locked with NSLock: ThreadSanitizer sees a pthread mutex, not `Synchronization.Mutex` (futexes inside the
+/// uninstrumented standard library), and reported every access under one as a race.
+final class EventRecorder: @unchecked Sendable {
+    // @unchecked: `events` is only touched while `lock` is held.
+    private let lock = NSLock()
+    private var events: [TransportEvent] = []
     private let signal = DispatchSemaphore(value: 0)
 
     var handler: @Sendable (TransportEvent) -> Void {
         { event in
-            self.events.withLock { $0.append(event) }
+            self.lock.withLock { self.events.append(event) }
             self.signal.signal()
         }
     }
 
+    private var all: [TransportEvent] { lock.withLock { events } }
+
     var received: [UInt8] {
-        events.withLock { list in
-            list.flatMap { (event: TransportEvent) -> [UInt8] in
-                if case let .received(bytes) = event { return bytes }
-                return []
-            }
+        all.flatMap { (event: TransportEvent) -> [UInt8] in
+            if case let .received(bytes) = event { return bytes }
+            return []
         }
     }
-    var closes: [TransportEvent] { events.withLock { $0.filter { if case .closed = $0 { true } else { false } } } }
+    var closes: [TransportEvent] { all.filter { if case .closed = $0 { true } else { false } } }
 
     /// Waits (up to `seconds`) until `condition` holds, woken by each event.
     func wait(seconds: Double = 5, until condition: () -> Bool) -> Bool {

@@ -9,16 +9,20 @@ import Testing
 import TUI
 
 /// Messages from the backend and blex's effect runner, waiting for the test thread to apply them.
-final class Inbox: Sendable {
-    private let messages = Mutex<[Message]>([])
+/// Locked with NSLock: ThreadSanitizer sees a pthread mutex, not `Synchronization.Mutex` (futexes inside the
+/// uninstrumented standard library), and reported every access under one as a race.
+final class Inbox: @unchecked Sendable {
+    // @unchecked: `messages` is only touched while `lock` is held.
+    private let lock = NSLock()
+    private var messages: [Message] = []
     private let arrived = DispatchSemaphore(value: 0)
 
     func post(_ message: Message) {
-        messages.withLock { $0.append(message) }
+        lock.withLock { messages.append(message) }
         arrived.signal()
     }
 
-    func take() -> [Message] { messages.withLock { m in defer { m = [] }; return m } }
+    func take() -> [Message] { lock.withLock { defer { messages = [] }; return messages } }
 
     /// Blocks until something is posted or `deadline` passes; false on timeout.
     func wait(until deadline: DispatchTime) -> Bool { arrived.wait(timeout: deadline) == .success }
