@@ -33,7 +33,7 @@ for sanitizer in "${sanitizers[@]}"; do
     xctest=$(grep -E "Executed [0-9]+ tests" "$log" | tail -1 | sed -E 's/^ *//' || true)
     echo "$sanitizer: exit $status, $reports sanitizer report(s), ${elapsed}s; ${summary:-no summary}${xctest:+; XCTest: $xctest}"
     if [ "$reports" != 0 ]; then
-        grep -E -A12 "WARNING: ThreadSanitizer|ERROR: AddressSanitizer" "$log" | head -60
+        grep -E -A12 "WARNING: ThreadSanitizer|ERROR: AddressSanitizer" "$log" | head -60 || true
     fi
     grep -E "recorded an issue|error:" "$log" | head -10 || true
     [ "$status" = 0 ] && [ "$reports" = 0 ] || failed=1
