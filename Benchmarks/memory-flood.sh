@@ -7,6 +7,7 @@
 #
 # Usage: bash Benchmarks/memory-flood.sh [N] [INTERVAL_MS] [HOLD_SECONDS]
 #   BLEX_FLAGS="--device-capacity 5000" bash Benchmarks/memory-flood.sh   extra flags for blex
+#   BLEX_ENV="MALLOC_ARENA_MAX=8" …                                        extra environment for blex
 #   SKIP_BUILD=1 …                                                         use the release binaries as built
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,7 +41,7 @@ PY
 emu=$!
 until [ -e "$work/tty" ]; do sleep 0.05; kill -0 "$emu" 2>/dev/null || { cat "$work/emu.out"; exit 1; }; done
 # shellcheck disable=SC2086
-tmux -L "$sock" new -d -s t -x 120 -y 40 "env TERM=xterm-256color LANG=C.UTF-8 $bin/blex --port $work/tty $flags"
+tmux -L "$sock" new -d -s t -x 120 -y 40 "env TERM=xterm-256color LANG=C.UTF-8 ${BLEX_ENV:-} $bin/blex --port $work/tty $flags"
 pid=$(tmux -L "$sock" list-panes -t t -F '#{pane_pid}')
 status() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 start=$(date +%s)
@@ -61,10 +62,11 @@ title=$(tmux -L "$sock" capture-pane -p -t t | grep -o "Devices [^─]*" | head 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 sorted=($(printf '%s\n' "${samples[@]}" | sort -n))
 first=${samples[0]}; last=${samples[${#samples[@]}-1]}
-echo "| $n devices every $interval ms (~$(( n * 1000 / interval )) adv/s)${flags:+, \`$flags\`} | all heard after ${heard} s; title \"$title\" |"
+echo "| $n devices every $interval ms (~$(( n * 1000 / interval )) adv/s)${flags:+, \`$flags\`}${BLEX_ENV:+, \`$BLEX_ENV\`} | all heard after ${heard} s; title \"$title\" |"
 awk -v p="$peak" -v lo="${sorted[0]}" -v hi="${sorted[${#sorted[@]}-1]}" -v a="$first" -v b="$last" -v h="$hold" 'BEGIN {
-  printf "| peak RSS (VmHWM) | %.1f MB |\n", p / 1024
-  printf "| RSS over the %d s after every device was heard | %.1f → %.1f MB (min %.1f, max %.1f; spread %.1f %% of the min) |\n",
+  printf "| peak RSS (VmHWM) | %.1f MiB |\n", p / 1024
+  printf "| RSS over the %d s after every device was heard | %.1f → %.1f MiB (min %.1f, max %.1f; spread %.1f %% of the min) |\n",
          h, a / 1024, b / 1024, lo / 1024, hi / 1024, (hi - lo) / lo * 100 }'
+echo "| RSS every 5 s from the moment all were heard | $(printf '%s\n' "${samples[@]}" | awk '{ printf "%s%.0f", NR > 1 ? " " : "", $1 / 1024 }') MiB |"
 echo "| blex CPU, whole run | $(awk -v t="$(ticks "$pid")" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }') s user+system |"
 tmux -L "$sock" send-keys -t t q

@@ -159,6 +159,19 @@ func linkUp(_ connection: UInt8, _ address: BluetoothAddress) -> BGAPIMessage {
         #expect(s.traffic.visible.count == 7, "Esc clears the search")
     }
 
+    @Test func theSearchIgnoresCaseWithoutKeepingALowercasedCopy() {
+        var filter = TrafficFilter()
+        let packet = TrafficPacket(sequence: 0, time: 1, message: linkUp(0, hrmAddress))
+        #expect(packet.summary.contains("C4:7C:8D:6A:10:01"), "precondition: the address is upper case")
+        for (needle, expected) in [("c4:7c:8d", true), ("C4:7C", true), ("CONNECTION_STATUS", true), ("c4:7d", false),
+                                   ("", true), ("é", false), (String(repeating: "x", count: 500), false)] {
+            filter.search = needle
+            #expect(filter.admits(packet) == expected, "\(needle)")
+        }
+        filter.search = "ÉVT"
+        #expect(filter.admits(TrafficPacket(sequence: 1, time: 1, note: "évt torn")), "a non-ASCII needle is lowercased with the text")
+    }
+
     @Test func packetDetailShowsEveryFieldAndTheRawBytes() {
         var s = Self.trafficState(count: 0)
         send(&s, .packet(linkUp(0, hrmAddress), 10), .packet(valueEvent(0, H.measurement, Array(0 ..< 40)), 11))

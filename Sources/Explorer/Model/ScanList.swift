@@ -63,8 +63,11 @@ extension ExplorerState {
         let needle = filter.lowercased()
         var out: [BluetoothAddress] = []
         out.reserveCapacity(devices.count)
+        let unfiltered = needle.isEmpty && !hideStale && !hideUnnamed && rssiFloor == nil
         for address in order {
-            if let d = devices[address], shows(d, needle: needle) { out.append(address) }
+            // Looked up by index: `devices[address]` would copy each entry (and retain its buffers) to test it.
+            guard let i = devices.index(forKey: address) else { continue }
+            if unfiltered || shows(devices.values[i], needle: needle) { out.append(address) }
         }
         return out + freshDevices(needle: needle).map(\.address)
     }
@@ -74,7 +77,7 @@ extension ExplorerState {
     public var firstVisibleAddress: BluetoothAddress? {
         let needle = filter.lowercased()
         for address in order {
-            if let d = devices[address], shows(d, needle: needle) { return address }
+            if let i = devices.index(forKey: address), shows(devices.values[i], needle: needle) { return address }
         }
         var first: DeviceEntry?
         for address in unsorted where rank[address] == nil {

@@ -33,7 +33,6 @@ public struct TrafficPacket: Hashable, Sendable {
     public var handle: UInt16?
     /// The peer address it names (`address` or `sender`).
     public var address: BluetoothAddress?
-    private var lowercasedSummary: String
 
     /// A packet decoded from the wire.
     public init(sequence: Int, time: Timestamp, message: BGAPIMessage) {
@@ -56,7 +55,6 @@ public struct TrafficPacket: Hashable, Sendable {
             name = e.payload.map { type(of: $0).descriptor.name } ?? "unknown"
         }
         summary = message.description
-        lowercasedSummary = summary.lowercased()
         func unsigned(_ names: Set<String>) -> UInt32? {
             for f in fields where names.contains(f.name) { if case let .unsigned(v) = f.value { return v } }
             return nil
@@ -78,7 +76,6 @@ public struct TrafficPacket: Hashable, Sendable {
         let text = note.hasPrefix("! ") ? String(note.dropFirst(2)) : note
         name = text
         summary = text
-        lowercasedSummary = text.lowercased()
     }
 
     /// Whether it is a `gap_scan_response` event (the advertising flood the filter can hide).
@@ -97,8 +94,30 @@ public struct TrafficPacket: Hashable, Sendable {
     /// The packet as wire bytes, header included (nil for notes or when it cannot be re-encoded).
     public var rawBytes: [UInt8]? { try? message?.encodedBytes() }
 
-    /// Whether its one-line form contains `needle` (already lowercased), ignoring case.
-    func matches(lowercased needle: String) -> Bool { lowercasedSummary.contains(needle) }
+    /// Whether its one-line form contains `needle` (already lowercased), ignoring case. An ASCII needle (the
+    /// usual one) is matched byte by byte, so no lowercased copy of every summary is kept or made: the ring
+    /// holds tens of thousands of packets.
+    func matches(lowercased needle: String) -> Bool {
+        let n = Array(needle.utf8)
+        guard n.allSatisfy({ $0 < 0x80 }) else { return summary.lowercased().contains(needle) }
+        var text = summary // native strings are contiguous: withUTF8 does not copy
+        return text.withUTF8 { Self.asciiCaseInsensitive($0, contains: n) }
+    }
+
+    private static func asciiCaseInsensitive(_ h: UnsafeBufferPointer<UInt8>, contains needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard h.count >= needle.count else { return false }
+        for start in 0 ... (h.count - needle.count) {
+            var i = 0
+            while i < needle.count {
+                let b = h[start + i]
+                guard (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) == needle[i] else { break }
+                i += 1
+            }
+            if i == needle.count { return true }
+        }
+        return false
+    }
 }
 
 /// Which packets the traffic pane shows.
