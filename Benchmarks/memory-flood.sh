@@ -67,6 +67,6 @@ awk -v p="$peak" -v lo="${sorted[0]}" -v hi="${sorted[${#sorted[@]}-1]}" -v a="$
   printf "| peak RSS (VmHWM) | %.1f MiB |\n", p / 1024
   printf "| RSS over the %d s after every device was heard | %.1f → %.1f MiB (min %.1f, max %.1f; spread %.1f %% of the min) |\n",
          h, a / 1024, b / 1024, lo / 1024, hi / 1024, (hi - lo) / lo * 100 }'
-echo "| RSS every 5 s from the moment all were heard | $(printf '%s\n' "${samples[@]}" | awk '{ printf "%s%.0f", NR > 1 ? " " : "", $1 / 1024 }') MiB |"
+echo "| RSS every 5 s from the moment all were heard, MiB | $(printf '%s\n' "${samples[@]}" | awk '{ printf "%.0f ", $1 / 1024 }')|"
 echo "| blex CPU, whole run | $(awk -v t="$(ticks "$pid")" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }') s user+system |"
 tmux -L "$sock" send-keys -t t q

@@ -114,7 +114,9 @@ public struct DeviceEntry: Hashable, Sendable {
         bonded = report.bond.isBonded
         bond = report.bond
         if report.isConnectable { connectable = true }
-        advertisements[report.packetType] = report.data
+        // Unchanged data (the usual case) is not stored again: the copy kept since the first packet stays and
+        // the new one dies at once, so a flood does not keep swapping long-lived buffers (heap fragmentation).
+        if advertisements[report.packetType] != report.data { advertisements[report.packetType] = report.data }
         if let n = report.data.localName, n != name, name == nil || report.data.isNameComplete { name = n }
         if report.packetType != .scanResponse {
             if let last = lastAdvertisement, time > last {

@@ -25,8 +25,9 @@ public struct TrafficPacket: Hashable, Sendable {
     public var message: BGAPIMessage?
     /// The reference name (`attclient_read_by_handle`), or the note's text.
     public var name: String
-    /// The one-line decoded form (`cmd attclient_read_by_handle(connection: 0, chrhandle: 0x000f)`).
-    public var summary: String
+    /// The one-line decoded form (`cmd attclient_read_by_handle(connection: 0, chrhandle: 0x000f)`), made
+    /// when asked (rows on screen, a search, an export), not kept: a flood fills the ring with thousands.
+    public var summary: String { message?.description ?? name }
     /// The connection handle it concerns, when it has a `connection` field.
     public var connection: UInt8?
     /// The attribute handle it concerns (`atthandle` or `chrhandle`).
@@ -54,7 +55,6 @@ public struct TrafficPacket: Hashable, Sendable {
             fields = e.payload?.fields ?? []
             name = e.payload.map { type(of: $0).descriptor.name } ?? "unknown"
         }
-        summary = message.description
         func unsigned(_ names: Set<String>) -> UInt32? {
             for f in fields where names.contains(f.name) { if case let .unsigned(v) = f.value { return v } }
             return nil
@@ -75,7 +75,6 @@ public struct TrafficPacket: Hashable, Sendable {
         message = nil
         let text = note.hasPrefix("! ") ? String(note.dropFirst(2)) : note
         name = text
-        summary = text
     }
 
     /// Whether it is a `gap_scan_response` event (the advertising flood the filter can hide).
@@ -182,12 +181,42 @@ public struct TrafficState: Hashable, Sendable {
     /// Whether the view is held (paused or scrolled) rather than following the newest packet.
     public var isHeld: Bool { cursor != nil || frozenAt != nil }
 
+    /// The search's matches, kept up to date by `indexSearch` as packets arrive, so a frame need not decode
+    /// every packet of the ring to filter it.
+    private(set) var searchIndex = SearchIndex()
+
     /// The packets that pass the filter (and the pause point), oldest first.
     public var visible: [TrafficPacket] {
         let needle = filter.search.lowercased()
         let limit = frozenAt ?? Int.max
+        if !needle.isEmpty, searchIndex.needle == needle, searchIndex.checkedUpTo == packets.endSequence {
+            var unsearched = filter
+            unsearched.search = ""
+            return packets.filter { $0.sequence <= limit && searchIndex.hits.contains($0.sequence) && unsearched.admits($0, needle: "") }
+        }
         return packets.filter { $0.sequence <= limit && filter.admits($0, needle: needle) }
     }
+
+    /// Brings the search's matches up to date: every packet when the search changed, else those since.
+    mutating func indexSearch() {
+        let needle = filter.search.lowercased()
+        guard !needle.isEmpty else { searchIndex = SearchIndex(); return }
+        if searchIndex.needle != needle || searchIndex.checkedUpTo < packets.startSequence {
+            searchIndex = SearchIndex(needle: needle, checkedUpTo: packets.startSequence)
+        }
+        for sequence in searchIndex.checkedUpTo ..< packets.endSequence {
+            if let p = packets[sequence: sequence], p.matches(lowercased: needle) { searchIndex.hits.insert(sequence) }
+        }
+        searchIndex.checkedUpTo = packets.endSequence
+        if searchIndex.hits.count > packets.capacity { searchIndex.hits = searchIndex.hits.filter { $0 >= packets.startSequence } }
+    }
+}
+
+/// Which packets match the traffic search, by sequence number, and how far the ring has been searched.
+struct SearchIndex: Hashable, Sendable {
+    var needle = ""
+    var checkedUpTo = 0
+    var hits: Set<Int> = []
 }
 
 /// The traffic as JSON Lines: one object per packet with its time (ISO 8601 UTC, ms), sequence number,
