@@ -72,12 +72,6 @@ final class ExplorerApp {
             }
         }
         ticker.resume()
-        let heapTrim = HeapTrim() // bounded memory: freed heap pages go back to the system (HeapTrim.swift)
-        let trimmer = DispatchSource.makeTimerSource(queue: .main)
-        trimmer.schedule(deadline: .now() + .seconds(HeapTrim.interval), repeating: .seconds(HeapTrim.interval))
-        trimmer.setEventHandler { heapTrim() }
-        trimmer.resume()
-        sources.append(trimmer)
         for signal in [SIGINT, SIGTERM, SIGHUP] {
             Foundation.signal(signal, SIG_IGN)
             let s = DispatchSource.makeSignalSource(signal: signal, queue: .main)

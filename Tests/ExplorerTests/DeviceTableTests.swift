@@ -94,6 +94,31 @@ import TUI
         #expect(caps.problem == "--rssi-history-seconds must lie in 4…3600 (got 0)")
     }
 
+    @Test func theResortOrdersByKeysAsTheSortSays() {
+        var s = ExplorerState()
+        var generator = SplitMix(seed: 13) // many ties in RSSI, names and times
+        for i in 0 ..< 300 {
+            let name: String? = i % 4 == 0 ? nil : ["beta", "Alpha", "alpha", "gamma"][Int.random(in: 0 ..< 4, using: &generator)]
+            send(&s, .advertisement(report(Self.address(Int.random(in: 0 ..< 400, using: &generator)), rssi: Int8.random(in: -90 ... -40, using: &generator),
+                                           name: name), 100 + Double(Int.random(in: 0 ..< 50, using: &generator))))
+        }
+        for sort in ScanSort.allCases {
+            s.sort = sort
+            press(&s, ch("="))
+            let list = s.visibleDevices
+            let expected = list.sorted { a, b in
+                switch sort {
+                case .rssi: return (-Int(a.rssi), a.address) < (-Int(b.rssi), b.address)
+                case .name: return (a.name == nil ? 1 : 0, a.name?.lowercased() ?? "", a.address) < (b.name == nil ? 1 : 0, b.name?.lowercased() ?? "", b.address)
+                case .lastSeen: return (-a.lastSeen, a.address) < (-b.lastSeen, b.address)
+                case .firstSeen: return (a.firstSeen, a.address) < (b.firstSeen, b.address)
+                }
+            }
+            #expect(list.map(\.address) == expected.map(\.address), "\(sort)")
+            #expect(list.count == s.devices.count)
+        }
+    }
+
     @Test func aCompactHistoryAveragesAndScrollsLikeTheOldOne() {
         var h = RSSIHistory(span: 4)
         h.add(-50, at: 10.1)
@@ -106,5 +131,18 @@ import TUI
         #expect(h.samples == [nil, nil, nil, nil])
         for _ in 0 ..< 2000 { h.add(-128, at: 100.5) }
         #expect(h.samples.last == -128, "a full bucket keeps its average")
+    }
+}
+
+/// A seeded generator (SplitMix64), so a run repeats exactly.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -96,11 +96,40 @@ extension ExplorerState {
 
 /// Applies the sort order now (at most every `resortInterval` seconds by the tick, or on demand).
 func resort(_ state: inout ExplorerState) {
-    state.order = state.devices.values.sorted { state.sort.precedes($0, $1) }.map(\.address)
+    state.order = sortedAddresses(state.devices, by: state.sort)
     state.rank = Dictionary(uniqueKeysWithValues: state.order.enumerated().map { ($1, $0) })
     state.unsorted = []
     state.lastSort = state.now
     followFirstRow(&state)
+}
+
+/// Every address in `sort`'s order (the order of `ScanSort.precedes`), sorting small keys rather than
+/// copies of the entries: with ten thousand devices a copy of the table every few seconds is megabytes.
+func sortedAddresses(_ devices: [BluetoothAddress: DeviceEntry], by sort: ScanSort) -> [BluetoothAddress] {
+    func sorted<Key: Comparable>(_ key: (DeviceEntry) -> Key) -> [BluetoothAddress] {
+        var keys: [(key: Key, address: BluetoothAddress)] = []
+        keys.reserveCapacity(devices.count)
+        var i = devices.startIndex
+        while i != devices.endIndex {
+            keys.append((key(devices.values[i]), devices.keys[i]))
+            devices.formIndex(after: &i)
+        }
+        keys.sort { ($0.key, $0.address) < ($1.key, $1.address) }
+        return keys.map(\.address)
+    }
+    switch sort {
+    case .rssi: return sorted { -Int($0.rssi) }
+    case .name: return sorted { d in d.name.map { NameKey(0, $0.lowercased()) } ?? NameKey(1, "") }
+    case .lastSeen: return sorted { -$0.lastSeen }
+    case .firstSeen: return sorted { $0.firstSeen }
+    }
+}
+
+/// Named devices first, by lowercased name; then the unnamed (the address breaks ties in both).
+private struct NameKey: Comparable {
+    var group: Int, name: String
+    init(_ group: Int, _ name: String) { (self.group, self.name) = (group, name) }
+    static func < (a: NameKey, b: NameKey) -> Bool { (a.group, a.name) < (b.group, b.name) }
 }
 
 /// Until the user moves the selection, it stays on the list's first row.
