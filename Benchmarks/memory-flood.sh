@@ -67,6 +67,13 @@ awk -v p="$peak" -v lo="${sorted[0]}" -v hi="${sorted[${#sorted[@]}-1]}" -v a="$
   printf "| peak RSS (VmHWM) | %.1f MiB |\n", p / 1024
   printf "| RSS over the %d s after every device was heard | %.1f → %.1f MiB (min %.1f, max %.1f; spread %.1f %% of the min) |\n",
          h, a / 1024, b / 1024, lo / 1024, hi / 1024, (hi - lo) / lo * 100 }'
+if [ "${#samples[@]}" -gt 13 ]; then
+    settled=("${samples[@]:12}") # from the first minute on
+    sorted=($(printf '%s\n' "${settled[@]}" | sort -n))
+    awk -v lo="${sorted[0]}" -v hi="${sorted[${#sorted[@]}-1]}" -v n="${#settled[@]}" 'BEGIN {
+      mid = (lo + hi) / 2
+      printf "| RSS from the first minute on (%d samples) | %.1f…%.1f MiB: %.1f MiB ± %.1f %% |\n", n, lo / 1024, hi / 1024, mid / 1024, (hi - lo) / 2 / mid * 100 }'
+fi
 echo "| RSS every 5 s from the moment all were heard, MiB | $(printf '%s\n' "${samples[@]}" | awk '{ printf "%.0f ", $1 / 1024 }')|"
 echo "| blex CPU, whole run | $(awk -v t="$(ticks "$pid")" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }') s user+system |"
 tmux -L "$sock" send-keys -t t q
