@@ -157,11 +157,25 @@ public struct Screen: Hashable, Sendable {
     /// The whole screen as a rectangle.
     public var bounds: Rect { Rect(x: 0, y: 0, width: width, height: height) }
 
-    /// The cell at a position; out of range reads a blank and writes are ignored.
+    /// The cell at a position; out of range reads a blank and writes are ignored. A write that breaks a
+    /// wide character (over either half) turns its other half into a blank, so a row never holds half a
+    /// character and its columns always add up.
     public subscript(x: Int, y: Int) -> Cell {
         get { x >= 0 && x < width && y >= 0 && y < height ? cells[y * width + x] : .blank }
-        set { if x >= 0 && x < width && y >= 0 && y < height { cells[y * width + x] = newValue } }
+        set {
+            guard x >= 0 && x < width && y >= 0 && y < height else { return }
+            let i = y * width + x
+            let old = cells[i].text
+            if old.isEmpty, !newValue.text.isEmpty, x > 0, Self.isWide(cells[i - 1].text) {
+                cells[i - 1].text = " "
+            } else if Self.isWide(old), !Self.isWide(newValue.text), x + 1 < width, cells[i + 1].text.isEmpty {
+                cells[i + 1].text = " "
+            }
+            cells[i] = newValue
+        }
     }
+
+    private static func isWide(_ text: String) -> Bool { text.utf8.count > 1 && TextWidth.of(text) == 2 }
 
     /// Fills `rect` (clipped) with `character` in `style`.
     public mutating func fill(_ rect: Rect, with character: String = " ", style: Style = .plain) {
@@ -173,19 +187,20 @@ public struct Screen: Hashable, Sendable {
     }
 
     /// Writes `text` from (`x`, `y`) on one line, stopping at `limit` columns (or the screen edge), and
-    /// returns the columns used. Control characters that slipped through are drawn as `?`: nothing written
-    /// here can move the terminal's cursor or change its state.
+    /// returns the columns used. Each grapheme is drawn as `TextWidth.cell` gives it: control and
+    /// unprintable characters as `?`, bidi controls and other invisible ones not at all, so nothing written
+    /// here can move the terminal's cursor, change its state, reorder the line or shift its columns.
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, style: Style = .plain, limit: Int? = nil) -> Int {
         guard y >= 0, y < height else { return 0 }
         let end = min(width, x + (limit ?? width))
         var column = x
         for grapheme in text {
-            let w = TextWidth.of(grapheme)
+            let (drawn, w) = TextWidth.cell(grapheme)
             if w == 0 { continue }
             guard column + w <= end else { break }
             if column >= 0 {
-                self[column, y] = Cell(TextWidth.isControl(grapheme) ? "?" : String(grapheme), style: style)
+                self[column, y] = Cell(drawn, style: style)
                 if w == 2 { self[column + 1, y] = Cell("", style: style) }
             }
             column += w
@@ -214,31 +229,87 @@ public struct Screen: Hashable, Sendable {
     }
 }
 
-/// Display width of text in terminal columns (a small wcwidth: combining marks 0, East Asian wide and emoji 2).
+/// Display width of text in terminal columns, the way the C library's wcwidth (and so ncurses) counts
+/// code points: combining marks and invisible format characters 0, East Asian wide and emoji 2.
 public enum TextWidth {
-    /// Columns a grapheme occupies: 0, 1 or 2. Control characters count 1 (they are drawn as a visible mark).
-    public static func of(_ grapheme: Character) -> Int {
-        guard let first = grapheme.unicodeScalars.first else { return 0 }
-        let p = first.properties
-        if p.generalCategory == .nonspacingMark || p.generalCategory == .enclosingMark { return 0 }
-        if first.value == 0x200B || first.value == 0xFEFF { return 0 }
-        if p.isEmojiPresentation || isWide(first.value) { return 2 }
-        return 1
-    }
+    /// Combining marks one cell keeps after its base (ncurses holds at most five code points per cell).
+    public static let maximumMarks = 4
+
+    /// Columns a grapheme occupies when drawn: 0, 1 or 2 (see ``cell(_:)``).
+    public static func of(_ grapheme: Character) -> Int { cell(grapheme).width }
 
     /// Columns a string occupies.
     public static func of(_ text: String) -> Int { text.reduce(0) { $0 + of($1) } }
+
+    /// What a screen cell holds for a grapheme, and its width: what ncurses will count for exactly that text.
+    /// Control and unprintable characters (C0, DEL, C1, line and paragraph separators, unassigned code
+    /// points) become `?`. A grapheme that starts with an invisible character (a bidi control, a joiner, a
+    /// lone combining mark) is not drawn (width 0). Otherwise the base is kept with up to ``maximumMarks``
+    /// combining marks and whatever else still fits in two columns; the rest of a long cluster (the second
+    /// person of a family emoji, a skin tone after a wide base) and every format character are left out.
+    public static func cell(_ grapheme: Character) -> (text: String, width: Int) {
+        let scalars = grapheme.unicodeScalars
+        guard let base = scalars.first else { return ("", 0) }
+        if isUnprintable(base) { return ("?", 1) }
+        var width = columns(base)
+        if width == 0 { return ("", 0) }
+        if scalars.count == 1 { return (String(grapheme), width) }
+        var text = String.UnicodeScalarView()
+        text.append(base)
+        var marks = 0
+        for s in scalars.dropFirst() where !isUnprintable(s) && s.properties.generalCategory != .format {
+            let w = columns(s)
+            if w == 0 {
+                guard marks < maximumMarks else { continue }
+                marks += 1
+            } else {
+                guard width + w <= 2 else { continue }
+                width += w
+            }
+            text.append(s)
+        }
+        return (String(text), width)
+    }
 
     /// Whether a grapheme is a C0/C1 control or DEL.
     public static func isControl(_ grapheme: Character) -> Bool {
         grapheme.unicodeScalars.contains { $0.value < 0x20 || (0x7F ... 0x9F).contains($0.value) }
     }
 
+    /// Columns one code point takes (wcwidth's rules; unprintable ones are checked apart).
+    static func columns(_ s: Unicode.Scalar) -> Int {
+        let v = s.value
+        if v < 0x300 { return 1 } // ASCII and Latin-1 (controls are unprintable, not zero)
+        let p = s.properties
+        switch p.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return 0
+        default: break
+        }
+        if (0x1160 ... 0x11FF).contains(v) || (0xD7B0 ... 0xD7FF).contains(v) { return 0 } // Hangul vowels, finals
+        if (0x1F1E6 ... 0x1F1FF).contains(v) { return 1 } // a regional indicator alone
+        if p.isEmojiPresentation || isWide(v) { return 2 }
+        return 1
+    }
+
+    /// Code points a terminal cannot show as they are: controls, separators that break lines, surrogates,
+    /// unassigned ones.
+    static func isUnprintable(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        if v < 0x20 || (0x7F ... 0x9F).contains(v) { return true }
+        if v < 0x300 { return false }
+        switch s.properties.generalCategory {
+        case .lineSeparator, .paragraphSeparator, .surrogate, .unassigned, .control: return true
+        default: return false
+        }
+    }
+
     static func isWide(_ v: UInt32) -> Bool {
         (0x1100 ... 0x115F).contains(v) || (0x2E80 ... 0x303E).contains(v) || (0x3041 ... 0x33FF).contains(v)
             || (0x3400 ... 0x4DBF).contains(v) || (0x4E00 ... 0x9FFF).contains(v) || (0xA000 ... 0xA4CF).contains(v)
-            || (0xAC00 ... 0xD7A3).contains(v) || (0xF900 ... 0xFAFF).contains(v) || (0xFE30 ... 0xFE4F).contains(v)
-            || (0xFF00 ... 0xFF60).contains(v) || (0xFFE0 ... 0xFFE6).contains(v) || (0x20000 ... 0x3FFFD).contains(v)
+            || (0xA960 ... 0xA97F).contains(v) || (0xAC00 ... 0xD7A3).contains(v) || (0xF900 ... 0xFAFF).contains(v)
+            || (0xFE10 ... 0xFE19).contains(v) || (0xFE30 ... 0xFE6F).contains(v) || (0xFF00 ... 0xFF60).contains(v)
+            || (0xFFE0 ... 0xFFE6).contains(v) || (0x16FE0 ... 0x18AFF).contains(v) || (0x1B000 ... 0x1B2FF).contains(v)
+            || (0x20000 ... 0x3FFFD).contains(v)
     }
 }
 

@@ -59,22 +59,10 @@ public final class CursesTerminal {
         let (width, height) = size
         let sameSize = previous.map { $0.width == screen.width && $0.height == screen.height } ?? false
         if !sameSize { erase() }
-        for y in 0 ..< min(height, screen.height) {
-            if sameSize, let prev = previous, rowEqual(prev, screen, y) { continue }
-            var x = 0
-            while x < min(width, screen.width) {
-                let style = screen[x, y].style
-                var run = ""
-                let start = x
-                while x < min(width, screen.width), screen[x, y].style == style {
-                    run += screen[x, y].text
-                    x += 1
-                }
-                // The very last cell of the screen cannot be written without scrolling on some terminals.
-                if y == height - 1, x == width, let last = run.last { run = String(run.dropLast(last == " " ? 1 : 0)) }
-                let (attrs, pair) = attributes(for: style)
-                _ = blex_draw(Int32(y), Int32(start), run, attrs, pair)
-            }
+        // The runs are pure (TUI/TerminalRun.swift) and tested there: these exact strings go to ncurses.
+        for run in screen.runs(since: sameSize ? previous : nil, width: width, height: height) {
+            let (attrs, pair) = attributes(for: run.style)
+            _ = blex_draw(Int32(run.y), Int32(run.x), run.text, attrs, pair)
         }
         if let c = screen.cursor, c.x >= 0, c.x < width, c.y >= 0, c.y < height {
             curs_set(1)
@@ -90,11 +78,6 @@ public final class CursesTerminal {
     public func invalidate() {
         previous = nil
         clearok(blex_stdscr(), true)
-    }
-
-    private func rowEqual(_ a: Screen, _ b: Screen, _ y: Int) -> Bool {
-        for x in 0 ..< a.width where a[x, y] != b[x, y] { return false }
-        return true
     }
 
     private func attributes(for style: Style) -> (attr_t, Int32) {

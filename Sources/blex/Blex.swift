@@ -92,14 +92,29 @@ struct Explore: ParsableCommand {
     @OptionGroup var names: NamesOptions
     @Flag(help: "ASCII lines and sparklines instead of Unicode.") var ascii = false
     @Flag(name: .customLong("no-mouse"), help: "Do not capture the mouse.") var noMouse = false
+    @Option(name: .customLong("device-capacity"),
+            help: "Devices the scan list keeps (16…1000000); beyond it the stalest not connected, selected or bonded is evicted.")
+    var deviceCapacity = ExplorerCaps().devices
+    @Option(name: .customLong("rssi-history-seconds"), help: "Seconds of RSSI each device keeps for its sparkline (4…3600).")
+    var rssiHistorySeconds = ExplorerCaps().rssiHistorySeconds
+    @Option(name: .customLong("packet-history-capacity"),
+            help: "Gaps between advertising packets each device keeps, for its interval (1…1024).")
+    var packetHistoryCapacity = ExplorerCaps().packetHistory
+    @Option(name: .customLong("log-capacity"), help: "Entries the notification log keeps (1…1000000; the oldest go first).")
+    var logCapacity = ExplorerCaps().log
     @Option(name: .customLong("trace-capacity"),
-            help: "BGAPI packets the traffic pane keeps (recorded from start-up; the oldest go first).")
-    var traceCapacity = 20_000
+            help: "BGAPI packets the traffic pane keeps (1…1000000; recorded from start-up; the oldest go first).")
+    var traceCapacity = ExplorerCaps().trace
+
+    var caps: ExplorerCaps {
+        var caps = ExplorerCaps()
+        (caps.devices, caps.rssiHistorySeconds, caps.packetHistory) = (deviceCapacity, rssiHistorySeconds, packetHistoryCapacity)
+        (caps.log, caps.trace) = (logCapacity, traceCapacity)
+        return caps
+    }
 
     func validate() throws {
-        guard (1 ... 1_000_000).contains(traceCapacity) else {
-            throw ValidationError("--trace-capacity must lie in 1…1000000 (got \(traceCapacity))")
-        }
+        if let problem = caps.problem { throw ValidationError(problem) }
     }
 
     func run() throws {
@@ -121,7 +136,7 @@ struct Explore: ParsableCommand {
             }
         }
         MainActor.assumeIsolated {
-            ExplorerApp(dongle: started, ascii: ascii, mouse: !noMouse, traceCapacity: traceCapacity, clock: clock,
+            ExplorerApp(dongle: started, ascii: ascii, mouse: !noMouse, caps: caps, clock: clock,
                         names: userNames, namesPath: namesPath).run()
         }
     }

@@ -23,7 +23,7 @@ final class ExplorerApp {
     private let ascii: Bool
     private let mouse: Bool
 
-    init(dongle: Dongle, ascii: Bool, mouse: Bool, traceCapacity: Int = 20_000, clock: TrafficClock = TrafficClock(),
+    init(dongle: Dongle, ascii: Bool, mouse: Bool, caps: ExplorerCaps = ExplorerCaps(), clock: TrafficClock = TrafficClock(),
          names: UserNames = UserNames(), namesPath: String? = nil) {
         self.dongle = dongle
         self.ascii = ascii
@@ -32,7 +32,7 @@ final class ExplorerApp {
                               injectFault: dongle.faultInjector) { message in
             DispatchQueue.main.async { MainActor.assumeIsolated { ExplorerApp.current?.dispatch(message) } }
         }
-        state.traffic.packets.setCapacity(traceCapacity)
+        state.apply(caps)
         state.portName = dongle.name
         state.simulated = dongle.simulated
         state.utcOffset = TimeZone.current.secondsFromGMT()

@@ -31,7 +31,7 @@ import TUI
         let interval = try #require(d.observedInterval)
         #expect(abs(interval - 0.1) < 1e-9, "the shortest gap is the interval (missed packets only lengthen gaps)")
         // All four packets fell in second 100: one bucket holding their average.
-        #expect(d.history.samples.count == RSSIHistory.span)
+        #expect(d.history.samples.count == RSSIHistory.defaultSpan)
         #expect(d.history.samples.last == .some(-55.5))
         #expect(d.history.samples.dropLast().allSatisfy { $0 == nil })
         #expect(s.selectedDevice == hrmAddress, "the first device heard is selected")

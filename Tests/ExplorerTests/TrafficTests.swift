@@ -159,6 +159,37 @@ func linkUp(_ connection: UInt8, _ address: BluetoothAddress) -> BGAPIMessage {
         #expect(s.traffic.visible.count == 7, "Esc clears the search")
     }
 
+    @Test func theSearchIgnoresCaseWithoutKeepingALowercasedCopy() {
+        var filter = TrafficFilter()
+        let packet = TrafficPacket(sequence: 0, time: 1, message: linkUp(0, hrmAddress))
+        #expect(packet.summary.contains("C4:7C:8D:6A:10:01"), "precondition: the address is upper case")
+        for (needle, expected) in [("c4:7c:8d", true), ("C4:7C", true), ("CONNECTION_STATUS", true), ("c4:7d", false),
+                                   ("", true), ("é", false), (String(repeating: "x", count: 500), false)] {
+            filter.search = needle
+            #expect(filter.admits(packet) == expected, "\(needle)")
+        }
+        filter.search = "ÉVT"
+        #expect(filter.admits(TrafficPacket(sequence: 1, time: 1, note: "évt torn")), "a non-ASCII needle is lowercased with the text")
+    }
+
+    @Test func theSearchFollowsNewPacketsAndTheRing() {
+        var s = Self.trafficState(count: 0)
+        s.traffic.packets.setCapacity(8)
+        for i in 0 ..< 6 { send(&s, .packet(i % 2 == 0 ? readCommand(0, H.bodySensor) : scanResponse(hrmAddress), Double(i))) }
+        press(&s, ch("/"))
+        typeText(&s, "READ_BY")
+        press(&s, .enter)
+        #expect(s.traffic.visible.map(\.sequence) == [0, 2, 4])
+        for i in 6 ..< 12 { send(&s, .packet(i % 3 == 0 ? readCommand(0, H.bodySensor) : scanResponse(hrmAddress), Double(i))) }
+        #expect(s.traffic.visible.map(\.sequence) == [4, 6, 9], "new matches join, packets gone from the ring leave")
+        var slow = s.traffic // the same filter, matched packet by packet
+        slow.filter = TrafficFilter()
+        slow.filter.search = "read_by"
+        #expect(slow.packets.filter { slow.filter.admits($0) }.map(\.sequence) == [4, 6, 9])
+        press(&s, ch("S"))
+        #expect(s.traffic.visible.map(\.sequence) == [4, 6, 9], "the other filters still apply")
+    }
+
     @Test func packetDetailShowsEveryFieldAndTheRawBytes() {
         var s = Self.trafficState(count: 0)
         send(&s, .packet(linkUp(0, hrmAddress), 10), .packet(valueEvent(0, H.measurement, Array(0 ..< 40)), 11))

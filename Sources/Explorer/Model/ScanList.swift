@@ -55,27 +55,87 @@ extension ExplorerState {
     }
 
     /// The scan list as shown: filtered, in the order last applied, devices heard since at the bottom.
-    public var visibleDevices: [DeviceEntry] {
+    public var visibleDevices: [DeviceEntry] { visibleAddresses.map { devices[$0]! } }
+
+    /// The addresses of the scan list as shown (`visibleDevices` without copying the entries): one pass over
+    /// the order last applied, then the devices heard since, sorted. No sort of the whole table per frame.
+    public var visibleAddresses: [BluetoothAddress] {
         let needle = filter.lowercased()
-        let shown = devices.values.filter { shows($0, needle: needle) }
-        let rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-        let ranked = shown.filter { rank[$0.address] != nil }.sorted { rank[$0.address]! < rank[$1.address]! }
-        let fresh = shown.filter { rank[$0.address] == nil }.sorted { sort.precedes($0, $1) }
-        return ranked + fresh
+        var out: [BluetoothAddress] = []
+        out.reserveCapacity(devices.count)
+        let unfiltered = needle.isEmpty && !hideStale && !hideUnnamed && rssiFloor == nil
+        for address in order {
+            // Looked up by index: `devices[address]` would copy each entry (and retain its buffers) to test it.
+            guard let i = devices.index(forKey: address) else { continue }
+            if unfiltered || shows(devices.values[i], needle: needle) { out.append(address) }
+        }
+        return out + freshDevices(needle: needle).map(\.address)
+    }
+
+    /// The first row of the scan list, without building the list (the order's first shown device is
+    /// usually its first entry).
+    public var firstVisibleAddress: BluetoothAddress? {
+        let needle = filter.lowercased()
+        for address in order {
+            if let i = devices.index(forKey: address), shows(devices.values[i], needle: needle) { return address }
+        }
+        var first: DeviceEntry?
+        for address in unsorted where rank[address] == nil {
+            if let d = devices[address], shows(d, needle: needle), first.map({ sort.precedes(d, $0) }) ?? true { first = d }
+        }
+        return first?.address
+    }
+
+    /// Devices heard since the order was applied that pass the filters, in the sort order.
+    private func freshDevices(needle: String) -> [DeviceEntry] {
+        unsorted.compactMap { address in
+            devices[address].flatMap { rank[address] == nil && shows($0, needle: needle) ? $0 : nil }
+        }.sorted { sort.precedes($0, $1) }
     }
 }
 
 /// Applies the sort order now (at most every `resortInterval` seconds by the tick, or on demand).
 func resort(_ state: inout ExplorerState) {
-    state.order = state.devices.values.sorted { state.sort.precedes($0, $1) }.map(\.address)
+    state.order = sortedAddresses(state.devices, by: state.sort)
+    state.rank = Dictionary(uniqueKeysWithValues: state.order.enumerated().map { ($1, $0) })
+    state.unsorted = []
     state.lastSort = state.now
     followFirstRow(&state)
+}
+
+/// Every address in `sort`'s order (the order of `ScanSort.precedes`), sorting small keys rather than
+/// copies of the entries: with ten thousand devices a copy of the table every few seconds is megabytes.
+func sortedAddresses(_ devices: [BluetoothAddress: DeviceEntry], by sort: ScanSort) -> [BluetoothAddress] {
+    func sorted<Key: Comparable>(_ key: (DeviceEntry) -> Key) -> [BluetoothAddress] {
+        var keys: [(key: Key, address: BluetoothAddress)] = []
+        keys.reserveCapacity(devices.count)
+        var i = devices.startIndex
+        while i != devices.endIndex {
+            keys.append((key(devices.values[i]), devices.keys[i]))
+            devices.formIndex(after: &i)
+        }
+        keys.sort { ($0.key, $0.address) < ($1.key, $1.address) }
+        return keys.map(\.address)
+    }
+    switch sort {
+    case .rssi: return sorted { -Int($0.rssi) }
+    case .name: return sorted { d in d.name.map { NameKey(0, $0.lowercased()) } ?? NameKey(1, "") }
+    case .lastSeen: return sorted { -$0.lastSeen }
+    case .firstSeen: return sorted { $0.firstSeen }
+    }
+}
+
+/// Named devices first, by lowercased name; then the unnamed (the address breaks ties in both).
+private struct NameKey: Comparable {
+    var group: Int, name: String
+    init(_ group: Int, _ name: String) { (self.group, self.name) = (group, name) }
+    static func < (a: NameKey, b: NameKey) -> Bool { (a.group, a.name) < (b.group, b.name) }
 }
 
 /// Until the user moves the selection, it stays on the list's first row.
 func followFirstRow(_ state: inout ExplorerState) {
     guard !state.selectionMoved, state.focus == .scan || state.selectedDevice == nil else { return }
-    if let first = state.visibleDevices.first?.address { state.selectedDevice = first }
+    if let first = state.firstVisibleAddress { state.selectedDevice = first }
 }
 
 /// `>` and `<`: the RSSI floor in 5 dB steps from -100 to -30 dBm; below -100 it is off.
@@ -107,14 +167,17 @@ extension RSSIHistory {
         return out
     }
 
-    /// Seconds each of `width` sparkline columns covers, so the columns span as much of the history as fits.
-    public static func secondsPerColumn(width: Int) -> Int { Swift.max(1, span / Swift.max(1, width)) }
+    /// Seconds each of `width` sparkline columns covers, so the columns span as much of a `span`-second
+    /// history as fits.
+    public static func secondsPerColumn(width: Int, span: Int = RSSIHistory.defaultSpan) -> Int {
+        Swift.max(1, span / Swift.max(1, width))
+    }
 
     /// `width` columns, newest last, covering the last `width × secondsPerColumn(width)` seconds; each is
     /// the mean of the held values in its seconds (nil when none).
     public func columns(width: Int) -> [Double?] {
         guard width > 0 else { return [] }
-        let perColumn = Self.secondsPerColumn(width: width)
+        let perColumn = Self.secondsPerColumn(width: width, span: span)
         let held = Array(heldSamples.suffix(width * perColumn))
         var out: [Double?] = []
         var end = held.count

@@ -4,41 +4,66 @@ import TUI
 /// A point in time as the explorer sees it: seconds since the Unix epoch (wall clock, for log stamps).
 public typealias Timestamp = Double
 
-/// RSSI samples of the last minute in one-second buckets, for the sparkline.
+/// RSSI samples of the last `span` seconds (a minute by default) in one-second buckets, for the sparkline.
+///
+/// Compact, because a crowded scan keeps one per device: the buckets are one ring of `span` 32-bit words
+/// (a count and a sum each, allocated at the first sample), and moving the window rotates it in place. A
+/// bucket holds at most `bucketLimit` samples; later ones in the same second are left out of its average.
 public struct RSSIHistory: Hashable, Sendable {
+    /// Seconds kept by default.
+    public static let defaultSpan = 60
+    /// The most samples one second's bucket averages.
+    public static let bucketLimit = 1023
     /// Seconds kept.
-    public static let span = 60
-    private var sums = [Double](repeating: 0, count: span)
-    private var counts = [Int](repeating: 0, count: span)
+    public let span: Int
+    // Each word: count in the top 10 bits, the sum of (rssi + 128) in the low 22 (1023 × 255 fits).
+    private var buckets: [UInt32] = []
+    private var newest = 0
     private var newestSecond: Int64?
 
-    /// An empty history.
-    public init() {}
+    /// An empty history of `span` seconds (at least 1).
+    public init(span: Int = RSSIHistory.defaultSpan) { self.span = Swift.max(1, span) }
 
     /// Adds a sample taken at `time`.
     public mutating func add(_ rssi: Int8, at time: Timestamp) {
+        guard time.isFinite, abs(time) < 9e15 else { return }
         let second = Int64(time.rounded(.down))
         advance(to: second)
-        sums[Self.span - 1] += Double(rssi)
-        counts[Self.span - 1] += 1
+        if buckets.isEmpty { buckets = Array(repeating: 0, count: span) }
+        let word = buckets[newest]
+        guard word >> 22 < UInt32(Self.bucketLimit) else { return }
+        buckets[newest] = word &+ (1 << 22) &+ UInt32(Int(rssi) + 128)
     }
 
     /// Moves the window so its newest bucket is `second` (older buckets scroll out).
     public mutating func advance(to second: Int64) {
-        guard let newest = newestSecond else { newestSecond = second; return }
-        guard second > newest else { return }
-        let shift = Int(min(Int64(Self.span), second - newest))
-        sums = Array(sums.dropFirst(shift)) + Array(repeating: 0, count: shift)
-        counts = Array(counts.dropFirst(shift)) + Array(repeating: 0, count: shift)
+        guard let last = newestSecond else { newestSecond = second; return }
+        guard second > last else { return }
         newestSecond = second
+        guard !buckets.isEmpty else { return }
+        let shift = Int(Swift.min(Int64(span), second &- last))
+        for _ in 0 ..< shift {
+            newest = (newest + 1) % span
+            buckets[newest] = 0
+        }
     }
 
     /// Per-second averages, oldest first; nil where nothing was heard.
-    public var samples: [Double?] { zip(sums, counts).map { $1 == 0 ? nil : $0 / Double($1) } }
+    public var samples: [Double?] {
+        guard !buckets.isEmpty else { return Array(repeating: nil, count: span) }
+        return (1 ... span).map { i in
+            let word = buckets[(newest + i) % span]
+            let count = Int(word >> 22)
+            guard count > 0 else { return nil }
+            return Double(Int(word & 0x3F_FFFF) - 128 * count) / Double(count)
+        }
+    }
 }
 
 /// One device heard while scanning.
 public struct DeviceEntry: Hashable, Sendable {
+    /// Gaps kept by default in `intervals` (the per-device packet history).
+    public static let defaultIntervalCapacity = 16
     /// Its address.
     public var address: BluetoothAddress
     /// Public or random.
@@ -47,12 +72,14 @@ public struct DeviceEntry: Hashable, Sendable {
     public var name: String?
     /// RSSI of the last packet, dBm.
     public var rssi: Int8
-    /// The last minute of RSSI.
-    public var history = RSSIHistory()
+    /// The last `history.span` seconds of RSSI (a minute by default).
+    public var history: RSSIHistory
     /// When first and last heard.
     public var firstSeen: Timestamp, lastSeen: Timestamp
-    /// Time between the last advertising packets (seconds), newest last, at most 16.
+    /// Time between the last advertising packets (seconds), newest last, at most `intervalCapacity`.
     public var intervals: [Double] = []
+    /// The most gaps `intervals` keeps (the oldest goes first).
+    public var intervalCapacity: Int
     private var lastAdvertisement: Timestamp?
     /// Whether it accepts connections.
     public var connectable = false
@@ -62,16 +89,19 @@ public struct DeviceEntry: Hashable, Sendable {
     public var bond: BondHandle = .none
     /// Packets heard.
     public var packets = 0
-    /// The latest data per packet type (advertisement, scan response).
+    /// The latest data per packet type (advertisement, scan response): at most one per type, five types.
     public var advertisements: [ScanResponsePacketType: AdvertisingData] = [:]
 
-    /// A device from its first report.
-    public init(_ report: AdvertisementReport, at time: Timestamp) {
+    /// A device from its first report, keeping `historySeconds` of RSSI and `intervalCapacity` gaps.
+    public init(_ report: AdvertisementReport, at time: Timestamp, historySeconds: Int = RSSIHistory.defaultSpan,
+                intervalCapacity: Int = DeviceEntry.defaultIntervalCapacity) {
         address = report.address
         addressType = report.addressType
         rssi = report.rssi
         firstSeen = time
         lastSeen = time
+        history = RSSIHistory(span: historySeconds)
+        self.intervalCapacity = max(1, intervalCapacity)
         add(report, at: time)
     }
 
@@ -84,10 +114,15 @@ public struct DeviceEntry: Hashable, Sendable {
         bonded = report.bond.isBonded
         bond = report.bond
         if report.isConnectable { connectable = true }
-        advertisements[report.packetType] = report.data
-        if let n = report.data.localName, name == nil || report.data.isNameComplete { name = n }
+        // Unchanged data (the usual case) is not stored again: the copy kept since the first packet stays and
+        // the new one dies at once, so a flood does not keep swapping long-lived buffers (heap fragmentation).
+        if advertisements[report.packetType] != report.data { advertisements[report.packetType] = report.data }
+        if let n = report.data.localName, n != name, name == nil || report.data.isNameComplete { name = n }
         if report.packetType != .scanResponse {
-            if let last = lastAdvertisement, time > last { intervals = Array((intervals + [time - last]).suffix(16)) }
+            if let last = lastAdvertisement, time > last {
+                if intervals.count >= intervalCapacity { intervals.removeFirst(intervals.count - intervalCapacity + 1) }
+                intervals.append(time - last)
+            }
             lastAdvertisement = time
         }
     }
@@ -304,8 +339,21 @@ public enum Prompt: Hashable, Sendable {
 
 /// Everything the explorer shows; `update` changes it, the views draw it.
 public struct ExplorerState: Hashable, Sendable {
-    /// Devices heard, by address.
+    /// Devices heard, by address: at most `deviceCapacity` (Model/DeviceTable.swift).
     public var devices: [BluetoothAddress: DeviceEntry] = [:]
+    /// The most devices kept; a new one beyond it evicts the stalest that is not connected, selected or
+    /// bonded (`--device-capacity`).
+    public var deviceCapacity = ExplorerState.defaultDeviceCapacity
+    /// The device table's default capacity.
+    public static let defaultDeviceCapacity = 10_000
+    /// Devices evicted from the full table since start-up (the scan pane's title counts them).
+    public var evictedDevices = 0
+    /// Seconds of RSSI each device keeps for its sparkline (`--rssi-history-seconds`).
+    public var rssiHistorySeconds = RSSIHistory.defaultSpan
+    /// Gaps between advertising packets each device keeps, for its interval (`--packet-history-capacity`).
+    public var packetHistoryCapacity = DeviceEntry.defaultIntervalCapacity
+    /// The stalest devices found by the last search, used up by the evictions that follow it.
+    var evictionCandidates: [EvictionCandidate] = []
     /// The selected device in the scan list.
     public var selectedDevice: BluetoothAddress?
     /// Scanning wanted (and on, unless paused).
@@ -326,6 +374,10 @@ public struct ExplorerState: Hashable, Sendable {
     public var rssiFloor: Int8?
     /// The list order last applied (addresses); devices heard since follow at the bottom.
     public var order: [BluetoothAddress] = []
+    /// Each address's place in `order`, for finding the devices heard since it was applied.
+    var rank: [BluetoothAddress: Int] = [:]
+    /// Devices first heard since the order was applied (not in it), in arrival order.
+    var unsorted: [BluetoothAddress] = []
     /// When the order was last applied.
     public var lastSort: Timestamp = 0
     /// Seconds between automatic re-sorts, so rows do not move under the cursor.

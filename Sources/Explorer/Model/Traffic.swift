@@ -25,15 +25,15 @@ public struct TrafficPacket: Hashable, Sendable {
     public var message: BGAPIMessage?
     /// The reference name (`attclient_read_by_handle`), or the note's text.
     public var name: String
-    /// The one-line decoded form (`cmd attclient_read_by_handle(connection: 0, chrhandle: 0x000f)`).
-    public var summary: String
+    /// The one-line decoded form (`cmd attclient_read_by_handle(connection: 0, chrhandle: 0x000f)`), made
+    /// when asked (rows on screen, a search, an export), not kept: a flood fills the ring with thousands.
+    public var summary: String { message?.description ?? name }
     /// The connection handle it concerns, when it has a `connection` field.
     public var connection: UInt8?
     /// The attribute handle it concerns (`atthandle` or `chrhandle`).
     public var handle: UInt16?
     /// The peer address it names (`address` or `sender`).
     public var address: BluetoothAddress?
-    private var lowercasedSummary: String
 
     /// A packet decoded from the wire.
     public init(sequence: Int, time: Timestamp, message: BGAPIMessage) {
@@ -55,8 +55,6 @@ public struct TrafficPacket: Hashable, Sendable {
             fields = e.payload?.fields ?? []
             name = e.payload.map { type(of: $0).descriptor.name } ?? "unknown"
         }
-        summary = message.description
-        lowercasedSummary = summary.lowercased()
         func unsigned(_ names: Set<String>) -> UInt32? {
             for f in fields where names.contains(f.name) { if case let .unsigned(v) = f.value { return v } }
             return nil
@@ -77,8 +75,6 @@ public struct TrafficPacket: Hashable, Sendable {
         message = nil
         let text = note.hasPrefix("! ") ? String(note.dropFirst(2)) : note
         name = text
-        summary = text
-        lowercasedSummary = text.lowercased()
     }
 
     /// Whether it is a `gap_scan_response` event (the advertising flood the filter can hide).
@@ -97,8 +93,30 @@ public struct TrafficPacket: Hashable, Sendable {
     /// The packet as wire bytes, header included (nil for notes or when it cannot be re-encoded).
     public var rawBytes: [UInt8]? { try? message?.encodedBytes() }
 
-    /// Whether its one-line form contains `needle` (already lowercased), ignoring case.
-    func matches(lowercased needle: String) -> Bool { lowercasedSummary.contains(needle) }
+    /// Whether its one-line form contains `needle` (already lowercased), ignoring case. An ASCII needle (the
+    /// usual one) is matched byte by byte, so no lowercased copy of every summary is kept or made: the ring
+    /// holds tens of thousands of packets.
+    func matches(lowercased needle: String) -> Bool {
+        let n = Array(needle.utf8)
+        guard n.allSatisfy({ $0 < 0x80 }) else { return summary.lowercased().contains(needle) }
+        var text = summary // native strings are contiguous: withUTF8 does not copy
+        return text.withUTF8 { Self.asciiCaseInsensitive($0, contains: n) }
+    }
+
+    private static func asciiCaseInsensitive(_ h: UnsafeBufferPointer<UInt8>, contains needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard h.count >= needle.count else { return false }
+        for start in 0 ... (h.count - needle.count) {
+            var i = 0
+            while i < needle.count {
+                let b = h[start + i]
+                guard (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) == needle[i] else { break }
+                i += 1
+            }
+            if i == needle.count { return true }
+        }
+        return false
+    }
 }
 
 /// Which packets the traffic pane shows.
@@ -163,12 +181,42 @@ public struct TrafficState: Hashable, Sendable {
     /// Whether the view is held (paused or scrolled) rather than following the newest packet.
     public var isHeld: Bool { cursor != nil || frozenAt != nil }
 
+    /// The search's matches, kept up to date by `indexSearch` as packets arrive, so a frame need not decode
+    /// every packet of the ring to filter it.
+    private(set) var searchIndex = SearchIndex()
+
     /// The packets that pass the filter (and the pause point), oldest first.
     public var visible: [TrafficPacket] {
         let needle = filter.search.lowercased()
         let limit = frozenAt ?? Int.max
+        if !needle.isEmpty, searchIndex.needle == needle, searchIndex.checkedUpTo == packets.endSequence {
+            var unsearched = filter
+            unsearched.search = ""
+            return packets.filter { $0.sequence <= limit && searchIndex.hits.contains($0.sequence) && unsearched.admits($0, needle: "") }
+        }
         return packets.filter { $0.sequence <= limit && filter.admits($0, needle: needle) }
     }
+
+    /// Brings the search's matches up to date: every packet when the search changed, else those since.
+    mutating func indexSearch() {
+        let needle = filter.search.lowercased()
+        guard !needle.isEmpty else { searchIndex = SearchIndex(); return }
+        if searchIndex.needle != needle || searchIndex.checkedUpTo < packets.startSequence {
+            searchIndex = SearchIndex(needle: needle, checkedUpTo: packets.startSequence)
+        }
+        for sequence in searchIndex.checkedUpTo ..< packets.endSequence {
+            if let p = packets[sequence: sequence], p.matches(lowercased: needle) { searchIndex.hits.insert(sequence) }
+        }
+        searchIndex.checkedUpTo = packets.endSequence
+        if searchIndex.hits.count > packets.capacity { searchIndex.hits = searchIndex.hits.filter { $0 >= packets.startSequence } }
+    }
+}
+
+/// Which packets match the traffic search, by sequence number, and how far the ring has been searched.
+struct SearchIndex: Hashable, Sendable {
+    var needle = ""
+    var checkedUpTo = 0
+    var hits: Set<Int> = []
 }
 
 /// The traffic as JSON Lines: one object per packet with its time (ISO 8601 UTC, ms), sequence number,

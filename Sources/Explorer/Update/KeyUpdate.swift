@@ -117,6 +117,9 @@ func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect] {
         } else {
             state.devices = state.devices.filter { state.connections[$0.key] != nil }
             state.order = state.order.filter { state.devices[$0] != nil }
+            state.rank = Dictionary(uniqueKeysWithValues: state.order.enumerated().map { ($1, $0) })
+            state.unsorted = state.unsorted.filter { state.devices[$0] != nil }
+            state.evictionCandidates = []
             state.selectionMoved = false
             if let s = state.selectedDevice, state.devices[s] == nil { state.selectedDevice = nil }
         }
@@ -194,9 +197,9 @@ private func move(_ action: Action, _ state: inout ExplorerState) {
     }
     switch state.focus {
     case .scan:
-        let list = state.visibleDevices
-        let index = state.selectedDevice.flatMap { s in list.firstIndex { $0.address == s } }
-        if let t = target(index, count: list.count) { state.selectedDevice = list[t].address }
+        let list = state.visibleAddresses
+        let index = state.selectedDevice.flatMap { list.firstIndex(of: $0) }
+        if let t = target(index, count: list.count) { state.selectedDevice = list[t] }
         state.selectionMoved = true
         state.advertisementScroll = 0
     case .details:
@@ -330,10 +333,10 @@ func click(_ x: Int, _ y: Int, _ state: inout ExplorerState) -> [Effect] {
     let layout = ExplorerLayout(width: state.width, height: state.height, focus: state.focus, zoomed: state.zoomed)
     if let row = layout.scanRow(atY: y), layout.scan.contains(x: x, y: y) {
         state.focus = .scan
-        let list = state.visibleDevices
-        let offset = scrollOffset(selected: state.selectedDevice.flatMap { s in list.firstIndex { $0.address == s } },
+        let list = state.visibleAddresses
+        let offset = scrollOffset(selected: state.selectedDevice.flatMap { list.firstIndex(of: $0) },
                                   count: list.count, visible: layout.scanVisibleRows)
-        if offset + row < list.count { state.selectedDevice = list[offset + row].address; state.selectionMoved = true }
+        if offset + row < list.count { state.selectedDevice = list[offset + row]; state.selectionMoved = true }
     } else if layout.details.contains(x: x, y: y) {
         state.focus = .details
     } else if layout.log.contains(x: x, y: y) {

@@ -8,6 +8,7 @@ import TUI
 func recordTraffic(_ state: inout ExplorerState, _ make: (Int) -> TrafficPacket) {
     let packet = make(state.traffic.packets.endSequence)
     state.traffic.packets.append(packet)
+    if !state.traffic.filter.search.isEmpty { state.traffic.indexSearch() }
     if packet.name == "connection_status", let a = packet.address, let c = packet.connection {
         state.traffic.links[a] = c
     }
@@ -79,6 +80,7 @@ func toggleTrafficPause(_ state: inout ExplorerState) {
 /// A filter changed: the cursor stays on its packet when it still shows, else follows again.
 func trafficFilterChanged(_ state: inout ExplorerState) {
     state.traffic.chain = []
+    state.traffic.indexSearch()
     if let c = state.traffic.cursor, !state.traffic.visible.contains(where: { $0.sequence == c }) {
         state.traffic.cursor = nil
     }

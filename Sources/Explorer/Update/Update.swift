@@ -13,9 +13,14 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
         state.now = time
         state.spinner &+= 1
         let second = Int64(time.rounded(.down))
-        for address in state.devices.keys { state.devices[address]!.history.advance(to: second) }
+        // In place: iterating `keys` while writing would copy the whole table on every tick.
+        var i = state.devices.values.startIndex
+        while i != state.devices.values.endIndex {
+            state.devices.values[i].history.advance(to: second)
+            state.devices.values.formIndex(after: &i)
+        }
         if state.notice != nil, time - state.noticeTime > 6 { state.notice = nil }
-        if time - state.lastSort >= state.resortInterval { resort(&state) }
+        if time - state.lastSort >= state.resortInterval { resort(&state) } else { followFirstRow(&state) }
         if state.hideStale { keepSelectionVisible(&state) }
         if state.dongleGone != nil {
             guard time - state.lastReopen >= state.reopenInterval else { return [] }
@@ -34,13 +39,13 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
     case let .advertisement(report, time):
         state.now = max(state.now, time)
         guard !state.paused else { return [] }
-        if state.devices[report.address] == nil {
-            state.devices[report.address] = DeviceEntry(report, at: time)
-        } else {
-            state.devices[report.address]!.add(report, at: time)
+        hear(&state, report, at: time) // Model/DeviceTable.swift: bounded, the stalest evicted
+        // The first device shown is selected. Later the selection follows the first row on each tick and key
+        // (not per packet: at thousands a second, finding the first row of a list being filled would be the
+        // explorer's whole cost).
+        if state.selectedDevice == nil, let d = state.devices[report.address], state.shows(d, needle: state.filter.lowercased()) {
+            state.selectedDevice = state.firstVisibleAddress
         }
-        if state.selectedDevice == nil { state.selectedDevice = state.visibleDevices.first?.address }
-        else { followFirstRow(&state) }
         return []
     case let .connecting(address, type):
         linkConnecting(&state, address, type)
@@ -146,9 +151,9 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
 /// shown, so Enter never acts on something the list does not show.
 func keepSelectionVisible(_ state: inout ExplorerState) {
     guard state.prompt != .confirmQuit else { return }
-    let list = state.visibleDevices
-    if let s = state.selectedDevice, list.contains(where: { $0.address == s }) { return }
-    state.selectedDevice = list.first?.address
+    let list = state.visibleAddresses
+    if let s = state.selectedDevice, list.contains(s) { return }
+    state.selectedDevice = list.first
 }
 
 /// A characteristic's SIG name, or its UUID.

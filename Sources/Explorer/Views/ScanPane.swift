@@ -6,9 +6,10 @@ import TUI
 extension ExplorerView {
     static func drawScan(_ state: ExplorerState, _ rect: Rect, _ glyphs: Glyphs, _ screen: inout Screen) {
         guard !rect.isEmpty else { return }
-        let list = state.visibleDevices
+        let list = state.visibleAddresses
         var title = "Devices \(list.count)"
         if list.count != state.devices.count { title += "/\(state.devices.count)" }
+        if state.evictedDevices > 0 { title += " · \(state.evictedDevices) evicted" }
         title += " · \(state.sort.rawValue)"
         if !state.filter.isEmpty { title += " · /\(Sanitizer.inert(state.filter))" }
         if state.paused { title += " · PAUSED" }
@@ -23,19 +24,21 @@ extension ExplorerView {
         if inner.width >= 40 { columns.append(Table.Column("Address", width: .fixed(19))) }
         columns.append(Table.Column("RSSI", width: .fixed(4), alignment: .right))
         // The header tells the real window: columns × seconds per column.
-        let window = sparkWidth * RSSIHistory.secondsPerColumn(width: sparkWidth)
+        let span = max(1, state.rssiHistorySeconds)
+        let window = sparkWidth * RSSIHistory.secondsPerColumn(width: sparkWidth, span: span)
         if sparkWidth > 0 { columns.append(Table.Column(sparkWidth >= 16 ? "RSSI, last \(window) s" : "\(window) s", width: .fixed(sparkWidth))) }
         if inner.width >= 60 { columns.append(Table.Column("Intvl", width: .fixed(6), alignment: .right)) }
         if inner.width >= 50 { columns.append(Table.Column("CB", width: .fixed(2))) }
         if wide { columns.append(Table.Column("Maker", width: .fill(1))) }
-        let selected = state.selectedDevice.flatMap { s in list.firstIndex { $0.address == s } }
+        let selected = state.selectedDevice.flatMap { list.firstIndex(of: $0) }
         let visible = max(0, inner.height - 1)
         let offset = scrollOffset(selected: selected, count: list.count, visible: visible)
-        // Only the rows on screen are built: a thousand devices cost no more than a screenful.
+        // Only the rows on screen are built (and handed to the table): ten thousand devices cost a screenful.
         let shown = list.indices.dropFirst(offset).prefix(visible)
-        var rows = [[Span]](repeating: [], count: list.count)
+        var rows: [[Span]] = []
+        rows.reserveCapacity(shown.count)
         for i in shown {
-            let d = list[i]
+            guard let d = state.devices[list[i]] else { continue }
             let stale = state.now - d.lastSeen > state.staleAfter
             let connected = state.connections[d.address]?.isLive == true
             let nameStyle: Style? = connected ? good : stale ? dim : nil
@@ -54,9 +57,9 @@ extension ExplorerView {
                 row.append(Span(c + (d.bonded ? "B" : " ")))
             }
             if wide { row.append(Span(d.companyID.map { companyName($0).map(Sanitizer.inert) ?? hexID($0) } ?? "", style: dim)) }
-            rows[i] = row
+            rows.append(row)
         }
-        Table(columns: columns, rows: rows, selected: selected, offset: offset,
+        Table(columns: columns, rows: rows, selected: selected.map { $0 - offset }, offset: 0,
               selectedStyle: state.focus == .scan ? Style(reverse: true) : Style(underline: true), glyphs: glyphs)
             .render(into: &screen, in: inner)
         if list.isEmpty, inner.height > 2 {
