@@ -113,6 +113,9 @@ public final class BGAPIBackend: @unchecked Sendable {
     private var eventStreams: [UInt64: AsyncStream<BGAPIBackendEvent>.Continuation] = [:]
     private var nextStream: UInt64 = 0
     private var eventHandler: (@Sendable (BGAPIBackendEvent) -> Void)?
+    /// Events emitted this turn, for the handler: they reach the callback queue as one block at the end of the
+    /// turn (a read burst of advertisements wakes the caller's queue once, not once per packet).
+    private var outbox: [BGAPIBackendEvent] = []
     /// Events since the last raw command's response, for ``expect(timeout:matching:)`` (pygatt's queue).
     private var rawEvents: [BGAPIEvent] = []
     private static let rawEventLimit = 256
@@ -421,7 +424,10 @@ public final class BGAPIBackend: @unchecked Sendable {
     /// Runs `body` on the backend queue from a caller's thread; re-entry from the queue itself is a bug.
     func sync<T>(_ body: () throws -> T) rethrows -> T {
         dispatchPrecondition(condition: .notOnQueue(queue))
-        return try queue.sync(execute: body)
+        return try queue.sync {
+            defer { flushEvents() }
+            return try body()
+        }
     }
 
     /// One turn of the backend queue: callers waiting for what it finished wake only after the whole turn
@@ -429,6 +435,7 @@ public final class BGAPIBackend: @unchecked Sendable {
     private func turn(_ body: () -> Void) {
         dispatchPrecondition(condition: .onQueue(queue))
         body()
+        flushEvents()
         let done = finished
         finished = []
         for (completion, result) in done { completion(result) }
@@ -517,11 +524,15 @@ public final class BGAPIBackend: @unchecked Sendable {
                 linked[info.id]?.update(from: info.status)
             case let .linkDown(info, loss):
                 guard let device = linked.removeValue(forKey: info.id) else { break }
+                flushEvents() // what the device puts on the callback queue comes after the events before it
                 let reconnect = device.markDown(link: info.id, loss: loss, on: callbackQueue)
                 emit(.disconnected(address: info.address, connection: info.connection, reason: loss))
                 if let reconnect { startReconnecting(device, policy: reconnect) }
             case let .notification(info, handle, value, isIndication):
-                linked[info.id]?.deliver(handle: handle, value: value, on: callbackQueue)
+                if let device = linked[info.id] {
+                    flushEvents()
+                    device.deliver(handle: handle, value: value, on: callbackQueue)
+                }
                 emit(.notification(address: info.address, handle: handle, value: value, isIndication: isIndication))
             case .dongleReset:
                 scanSink = nil
@@ -546,7 +557,10 @@ public final class BGAPIBackend: @unchecked Sendable {
                                              rssi: e.rssi, bond: e.bond, data: AdvertisingData(bytes: e.data))
             for box in scanMailboxes.values { box.put(report) }
             for stream in scanStreams.values { stream.sink(report) }
-            if let sink = scanSink { callbackQueue.async { sink(report) } }
+            if let sink = scanSink {
+                flushEvents()
+                callbackQueue.async { sink(report) }
+            }
             emit(.advertisement(report))
         case let .smPasskeyRequest(e):
             guard let device = device(on: e.handle) else { emit(.other(event)); return }
@@ -562,8 +576,18 @@ public final class BGAPIBackend: @unchecked Sendable {
 
     private func emit(_ event: BGAPIBackendEvent) {
         for stream in eventStreams.values { stream.yield(event) }
+        if eventHandler != nil { outbox.append(event) }
+    }
+
+    /// Hands the events emitted so far to the handler, in order, in one block on the callback queue. Runs at the
+    /// end of every turn and of every `sync`, and before anything else the backend puts on the callback queue,
+    /// so an event is never overtaken and never held past the block that emitted it.
+    private func flushEvents() {
+        guard !outbox.isEmpty else { return }
+        let batch = outbox
+        outbox = []
         guard let handler = eventHandler else { return }
-        callbackQueue.async { handler(event) }
+        callbackQueue.async { for event in batch { handler(event) } }
     }
 
     private func shutDown(_ error: BGAPIError, loss: LinkLoss, event: BGAPIBackendEvent?) {

@@ -125,6 +125,31 @@ func linkUp(_ connection: UInt8, _ address: BluetoothAddress) -> BGAPIMessage {
         #expect(note.direction == .note && note.rawBytes == nil && note.fields.isEmpty)
     }
 
+    /// Scan responses and attribute values (the flood) take their facts straight from the typed message; they
+    /// must be the facts the generic field list gives, and the summary must be the message's own line.
+    @Test func theFloodsFastPathAgreesWithTheFieldList() {
+        let messages = [scanResponse(hrmAddress, rssi: -41), scanResponse(BluetoothAddress(rawValue: 0x0102_0304_0506)),
+                        valueEvent(0, AttributeHandle(0x0F), [1, 2]), valueEvent(2, AttributeHandle(0xFFFE), []),
+                        readCommand(1, AttributeHandle(0x15)), readResponse(1)]
+        for (i, message) in messages.enumerated() {
+            let p = TrafficPacket(sequence: i, time: 0, message: message)
+            let fields = p.fields
+            func unsigned(_ names: Set<String>) -> UInt32? {
+                for f in fields where names.contains(f.name) { if case let .unsigned(v) = f.value { return v } }
+                return nil
+            }
+            #expect(p.connection == unsigned(["connection"]).map { UInt8(truncatingIfNeeded: $0) }, "\(message)")
+            #expect(p.handle == unsigned(["atthandle", "chrhandle"]).map { UInt16(truncatingIfNeeded: $0) }, "\(message)")
+            let address = fields.first { $0.name == "address" || $0.name == "sender" }.flatMap { f -> BluetoothAddress? in
+                if case let .bytes(b) = f.value, b.count == 6 { return BluetoothAddress(wireBytes: b) }
+                return nil
+            }
+            #expect(p.address == address, "\(message)")
+            #expect(p.summary == message.description)
+            #expect(TrafficFilter.searching(p.summary.uppercased()).admits(p), "a search finds it by its summary")
+        }
+    }
+
     @Test func timestampsHaveMilliseconds() {
         var s = Self.trafficState(count: 0)
         send(&s, .packet(readCommand(0, AttributeHandle(0x0F)), 3723.456))
@@ -225,5 +250,14 @@ func linkUp(_ connection: UInt8, _ address: BluetoothAddress) -> BGAPIMessage {
         send(&s, .packet(linkUp(0, hrmAddress), 1000), .packet(valueEvent(0, H.measurement, [0, 72], type: .notify), 1002),
              .notified(hrmAddress, H.measurement, [0, 72], indication: false, 1002.01))
         #expect(try #require(s.log.last).chain == [1])
+    }
+}
+
+extension TrafficFilter {
+    /// A filter searching for `text`.
+    static func searching(_ text: String) -> TrafficFilter {
+        var f = TrafficFilter()
+        f.search = text
+        return f
     }
 }

@@ -57,11 +57,31 @@ extension ExplorerState {
     /// The scan list as shown: filtered, in the order last applied, devices heard since at the bottom.
     public var visibleDevices: [DeviceEntry] {
         let needle = filter.lowercased()
-        let shown = devices.values.filter { shows($0, needle: needle) }
-        let rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-        let ranked = shown.filter { rank[$0.address] != nil }.sorted { rank[$0.address]! < rank[$1.address]! }
-        let fresh = shown.filter { rank[$0.address] == nil }.sorted { sort.precedes($0, $1) }
+        // The applied order is walked as it stands (no sort keyed by hashed ranks); only newcomers are sorted.
+        var placed = Set<BluetoothAddress>(minimumCapacity: order.count)
+        var ranked: [DeviceEntry] = []
+        for address in order where placed.insert(address).inserted {
+            if let d = devices[address], shows(d, needle: needle) { ranked.append(d) }
+        }
+        let fresh = devices.values.filter { !placed.contains($0.address) && shows($0, needle: needle) }
+            .sorted { sort.precedes($0, $1) }
         return ranked + fresh
+    }
+
+    /// The first row of ``visibleDevices``, found without building or sorting the list: the selection follows
+    /// it on every advertisement, so it must cost next to nothing (usually one lookup).
+    public var firstVisibleDevice: BluetoothAddress? {
+        let needle = filter.lowercased()
+        for address in order { if let d = devices[address], shows(d, needle: needle) { return address } }
+        // Nothing in the applied order shows: the first newcomer in sort order (the earliest of equals, as the
+        // stable sort would place it).
+        let placed = Set(order)
+        var best: DeviceEntry?
+        for d in devices.values where !placed.contains(d.address) && shows(d, needle: needle) {
+            if let b = best, !sort.precedes(d, b) { continue }
+            best = d
+        }
+        return best?.address
     }
 }
 
@@ -75,7 +95,7 @@ func resort(_ state: inout ExplorerState) {
 /// Until the user moves the selection, it stays on the list's first row.
 func followFirstRow(_ state: inout ExplorerState) {
     guard !state.selectionMoved, state.focus == .scan || state.selectedDevice == nil else { return }
-    if let first = state.visibleDevices.first?.address { state.selectedDevice = first }
+    if let first = state.firstVisibleDevice { state.selectedDevice = first }
 }
 
 /// `>` and `<`: the RSSI floor in 5 dB steps from -100 to -30 dBm; below -100 it is off.

@@ -1,4 +1,5 @@
 import BGAPICore
+import Synchronization
 
 /// One packet on the wire (or a note from the framer: torn bytes, a malformed payload), as the traffic pane
 /// keeps it: the decoded message plus what its filters and chain search need, worked out once on arrival.
@@ -25,21 +26,39 @@ public struct TrafficPacket: Hashable, Sendable {
     public var message: BGAPIMessage?
     /// The reference name (`attclient_read_by_handle`), or the note's text.
     public var name: String
-    /// The one-line decoded form (`cmd attclient_read_by_handle(connection: 0, chrhandle: 0x000f)`).
-    public var summary: String
+    /// The one-line decoded form (`cmd attclient_read_by_handle(connection: 0, chrhandle: 0x000f)`), made when
+    /// first asked for: the pane formats only the rows it shows, and every packet is recorded from start-up.
+    public var summary: String { message?.description ?? name }
     /// The connection handle it concerns, when it has a `connection` field.
     public var connection: UInt8?
     /// The attribute handle it concerns (`atthandle` or `chrhandle`).
     public var handle: UInt16?
     /// The peer address it names (`address` or `sender`).
     public var address: BluetoothAddress?
-    private var lowercasedSummary: String
+    /// The lowercased summary for the search filter, made on the first search and kept.
+    private let searchText = SearchText()
 
     /// A packet decoded from the wire.
     public init(sequence: Int, time: Timestamp, message: BGAPIMessage) {
         self.sequence = sequence
         self.time = time
         self.message = message
+        // The advertising flood and notifications: their few facts straight from the typed message (the generic
+        // field list formats every field's display text, which costs more than the rest of the packet's path).
+        switch message {
+        case let .event(.gapScanResponse(e)):
+            direction = .event
+            name = GAPScanResponseEvent.descriptor.name
+            address = e.sender
+            return
+        case let .event(.attClientAttributeValue(e)):
+            direction = .event
+            name = AttClientAttributeValueEvent.descriptor.name
+            connection = e.connection.rawValue
+            handle = e.attHandle.rawValue
+            return
+        default: break
+        }
         let fields: [BGAPIField]
         switch message {
         case let .command(c):
@@ -55,8 +74,6 @@ public struct TrafficPacket: Hashable, Sendable {
             fields = e.payload?.fields ?? []
             name = e.payload.map { type(of: $0).descriptor.name } ?? "unknown"
         }
-        summary = message.description
-        lowercasedSummary = summary.lowercased()
         func unsigned(_ names: Set<String>) -> UInt32? {
             for f in fields where names.contains(f.name) { if case let .unsigned(v) = f.value { return v } }
             return nil
@@ -77,8 +94,6 @@ public struct TrafficPacket: Hashable, Sendable {
         message = nil
         let text = note.hasPrefix("! ") ? String(note.dropFirst(2)) : note
         name = text
-        summary = text
-        lowercasedSummary = text.lowercased()
     }
 
     /// Whether it is a `gap_scan_response` event (the advertising flood the filter can hide).
@@ -98,7 +113,23 @@ public struct TrafficPacket: Hashable, Sendable {
     public var rawBytes: [UInt8]? { try? message?.encodedBytes() }
 
     /// Whether its one-line form contains `needle` (already lowercased), ignoring case.
-    func matches(lowercased needle: String) -> Bool { lowercasedSummary.contains(needle) }
+    func matches(lowercased needle: String) -> Bool { searchText.text(of: self).contains(needle) }
+}
+
+/// A packet's lowercased one-line form, made once when a search first needs it. It is derived from the packet,
+/// so it takes no part in equality or hashing.
+final class SearchText: Hashable, Sendable {
+    private let cached = Mutex<String?>(nil)
+
+    func text(of packet: TrafficPacket) -> String {
+        if let text = cached.withLock({ $0 }) { return text }
+        let text = packet.summary.lowercased()
+        cached.withLock { $0 = text }
+        return text
+    }
+
+    static func == (_: SearchText, _: SearchText) -> Bool { true }
+    func hash(into _: inout Hasher) {}
 }
 
 /// Which packets the traffic pane shows.

@@ -34,7 +34,7 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
         } else {
             state.devices[report.address]!.add(report, at: time)
         }
-        if state.selectedDevice == nil { state.selectedDevice = state.visibleDevices.first?.address }
+        if state.selectedDevice == nil { state.selectedDevice = state.firstVisibleDevice }
         else { followFirstRow(&state) }
         return []
     case let .connecting(address, type):

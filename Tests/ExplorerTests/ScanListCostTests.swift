@@ -1,0 +1,94 @@
+import BGAPICore
+import Explorer
+import Testing
+
+/// The scan list's cheap paths (issue 13, CPU): `visibleDevices` walks the applied order instead of sorting by
+/// hashed ranks, and `firstVisibleDevice` (what the selection follows on every advertisement) finds the first row
+/// without building the list. Both must give exactly what the plain definition gives, on many random states.
+@Suite struct ScanListCostTests {
+    /// The scan list as first written (filter, rank by the applied order, newcomers sorted): the reference.
+    static func reference(_ s: ExplorerState) -> [BluetoothAddress] {
+        // The random states carry no maker or services, so the text filter is the name or the address.
+        let needle = s.filter.lowercased()
+        let shown = s.devices.values.filter { d in
+            let text = needle.isEmpty || (d.name ?? "").lowercased().contains(needle)
+                || d.address.description.lowercased().contains(needle)
+            return text && passesOtherFilters(s, d)
+        }
+        let rank = Dictionary(s.order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let ranked = shown.filter { rank[$0.address] != nil }.sorted { rank[$0.address]! < rank[$1.address]! }
+        let fresh = shown.filter { rank[$0.address] == nil }.sorted { precedes(s.sort, $0, $1) }
+        return (ranked + fresh).map(\.address)
+    }
+
+    static func passesOtherFilters(_ s: ExplorerState, _ d: DeviceEntry) -> Bool {
+        if s.connections[d.address] != nil { return true }
+        if s.hideStale && s.now - d.lastSeen > s.staleAfter { return false }
+        if s.hideUnnamed && d.name == nil { return false }
+        if let floor = s.rssiFloor, d.rssi < floor { return false }
+        return true
+    }
+
+    static func precedes(_ sort: ScanSort, _ a: DeviceEntry, _ b: DeviceEntry) -> Bool {
+        switch sort {
+        case .rssi: return (a.rssi, b.address) > (b.rssi, a.address)
+        case .name:
+            switch (a.name, b.name) {
+            case let (x?, y?): return (x.lowercased(), a.address) < (y.lowercased(), b.address)
+            case (_?, nil): return true
+            case (nil, _?): return false
+            default: return a.address < b.address
+            }
+        case .lastSeen: return (a.lastSeen, b.address) > (b.lastSeen, a.address)
+        case .firstSeen: return (a.firstSeen, a.address) < (b.firstSeen, b.address)
+        }
+    }
+
+    /// A small deterministic generator (SplitMix64), so a failure names its seed.
+    struct Random {
+        var state: UInt64
+        mutating func next(_ n: Int) -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int((z ^ (z >> 31)) % UInt64(n))
+        }
+    }
+
+    @Test(arguments: 0 ..< 200)
+    func theCheapListsMatchThePlainDefinition(seed: Int) {
+        var r = Random(state: UInt64(seed))
+        var s = ExplorerState()
+        s.sort = [ScanSort.rssi, .name, .lastSeen, .firstSeen][r.next(4)]
+        var time = 100.0
+        let names = ["Pulse", "pulse HRM", "Thermo", "Tag", nil, nil]
+        let count = r.next(30)
+        for _ in 0 ..< count * 3 {
+            let address = BluetoothAddress(rawValue: UInt64(1 + r.next(count + 1)))
+            time += Double(r.next(100)) / 100
+            _ = update(&s, .advertisement(report(address, rssi: Int8(-100 + r.next(60)), name: names[r.next(names.count)]), time))
+            // Sometimes the order is applied mid-way, so some devices are ranked and later ones are newcomers.
+            if r.next(10) == 0 { _ = update(&s, .tick(time + 3.5)) }
+        }
+        s.filter = ["", "", "pul", "THERMO", "zz", "00:00"][r.next(6)]
+        s.hideUnnamed = r.next(3) == 0
+        s.rssiFloor = r.next(3) == 0 ? Int8(-90 + r.next(40)) : nil
+        s.hideStale = r.next(3) == 0
+        if r.next(4) == 0, let first = s.order.first { s.order.append(first) } // a repeated address ranks once
+        let expected = Self.reference(s)
+        #expect(s.visibleDevices.map(\.address) == expected, "seed \(seed)")
+        #expect(s.firstVisibleDevice == expected.first, "seed \(seed)")
+    }
+
+    @Test func withNothingRankedTheFirstNewcomerInSortOrderLeads() {
+        var s = ExplorerState()
+        s.sort = .rssi
+        let weak = BluetoothAddress(rawValue: 1), strong = BluetoothAddress(rawValue: 2)
+        _ = update(&s, .advertisement(report(weak, rssi: -90), 10))
+        _ = update(&s, .advertisement(report(strong, rssi: -40), 10.1))
+        #expect(s.order.isEmpty, "no order applied yet")
+        #expect(s.firstVisibleDevice == strong)
+        #expect(s.selectedDevice == strong, "the selection follows the first row until the user moves it")
+    }
+}
