@@ -116,6 +116,9 @@ public final class BGAPIBackend: @unchecked Sendable {
     /// Events emitted this turn, for the handler: they reach the callback queue as one block at the end of the
     /// turn (a read burst of advertisements wakes the caller's queue once, not once per packet).
     private var outbox: [BGAPIBackendEvent] = []
+    /// How long events may wait in the outbox to go out together (zero: at the end of the turn).
+    private var eventDelay: Duration = .zero
+    private var outboxTimer: (any ScheduledTimer)?
     /// Events since the last raw command's response, for ``expect(timeout:matching:)`` (pygatt's queue).
     private var rawEvents: [BGAPIEvent] = []
     private static let rawEventLimit = 256
@@ -157,13 +160,19 @@ public final class BGAPIBackend: @unchecked Sendable {
     }
 
     deinit {
+        outboxTimer?.cancel()
         timer?.cancel()
         transport?.close()
     }
 
-    /// Receives every ``BGAPIBackendEvent`` on ``callbackQueue``; `nil` stops delivery.
-    public func setEventHandler(_ handler: (@Sendable (BGAPIBackendEvent) -> Void)?) {
-        sync { eventHandler = handler }
+    /// Receives every ``BGAPIBackendEvent`` on ``callbackQueue``; `nil` stops delivery. With a `batchingFor`
+    /// delay, events wait up to that long and arrive together, in order, in one block: a UI that redraws a few
+    /// times a second is then woken a hundred times a second rather than once per packet of a flood.
+    public func setEventHandler(_ handler: (@Sendable (BGAPIBackendEvent) -> Void)?, batchingFor delay: Duration = .zero) {
+        sync {
+            eventHandler = handler
+            eventDelay = max(.zero, delay)
+        }
     }
 
     // MARK: - Start and stop
@@ -524,15 +533,13 @@ public final class BGAPIBackend: @unchecked Sendable {
                 linked[info.id]?.update(from: info.status)
             case let .linkDown(info, loss):
                 guard let device = linked.removeValue(forKey: info.id) else { break }
-                flushEvents() // what the device puts on the callback queue comes after the events before it
+                postEvents() // what the device puts on the callback queue comes after the events before it
                 let reconnect = device.markDown(link: info.id, loss: loss, on: callbackQueue)
                 emit(.disconnected(address: info.address, connection: info.connection, reason: loss))
                 if let reconnect { startReconnecting(device, policy: reconnect) }
             case let .notification(info, handle, value, isIndication):
-                if let device = linked[info.id] {
-                    flushEvents()
-                    device.deliver(handle: handle, value: value, on: callbackQueue)
-                }
+                // A value callback comes after the events before it (posted first when there is one).
+                linked[info.id]?.deliver(handle: handle, value: value, on: callbackQueue) { postEvents() }
                 emit(.notification(address: info.address, handle: handle, value: value, isIndication: isIndication))
             case .dongleReset:
                 scanSink = nil
@@ -558,7 +565,7 @@ public final class BGAPIBackend: @unchecked Sendable {
             for box in scanMailboxes.values { box.put(report) }
             for stream in scanStreams.values { stream.sink(report) }
             if let sink = scanSink {
-                flushEvents()
+                postEvents()
                 callbackQueue.async { sink(report) }
             }
             emit(.advertisement(report))
@@ -583,6 +590,20 @@ public final class BGAPIBackend: @unchecked Sendable {
     /// end of every turn and of every `sync`, and before anything else the backend puts on the callback queue,
     /// so an event is never overtaken and never held past the block that emitted it.
     private func flushEvents() {
+        guard !outbox.isEmpty else { return }
+        guard eventDelay > .zero else { postEvents(); return }
+        guard outboxTimer == nil else { return }
+        outboxTimer = scheduler.schedule(at: now() + eventDelay, on: queue) { [weak self] in
+            guard let self else { return }
+            // A source that has fired is cancelled, never just dropped.
+            outboxTimer?.cancel()
+            outboxTimer = nil
+            postEvents()
+        }
+    }
+
+    /// Posts the outbox to the handler now, as one block on the callback queue.
+    private func postEvents() {
         guard !outbox.isEmpty else { return }
         let batch = outbox
         outbox = []
@@ -609,6 +630,9 @@ public final class BGAPIBackend: @unchecked Sendable {
         scanStreams = [:]
         scanSink = nil
         if wasRunning, let event { emit(event) }
+        outboxTimer?.cancel()
+        outboxTimer = nil
+        postEvents()
     }
 
     private func rearm() {
