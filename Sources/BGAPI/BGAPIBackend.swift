@@ -112,10 +112,10 @@ public final class BGAPIBackend: @unchecked Sendable {
     private var finished: [(Completion, Result<HostResult, BGAPIError>)] = []
     private var eventStreams: [UInt64: AsyncStream<BGAPIBackendEvent>.Continuation] = [:]
     private var nextStream: UInt64 = 0
-    private var eventHandler: (@Sendable (BGAPIBackendEvent) -> Void)?
+    private var eventHandler: (@Sendable (BGAPIBackendEvent, Duration) -> Void)?
     /// Events emitted this turn, for the handler: they reach the callback queue as one block at the end of the
     /// turn (a read burst of advertisements wakes the caller's queue once, not once per packet).
-    private var outbox: [BGAPIBackendEvent] = []
+    private var outbox: [(BGAPIBackendEvent, Duration)] = []
     /// How long events may wait in the outbox to go out together (zero: at the end of the turn).
     private var eventDelay: Duration = .zero
     private var outboxTimer: (any ScheduledTimer)?
@@ -165,10 +165,16 @@ public final class BGAPIBackend: @unchecked Sendable {
         transport?.close()
     }
 
-    /// Receives every ``BGAPIBackendEvent`` on ``callbackQueue``; `nil` stops delivery. With a `batchingFor`
-    /// delay, events wait up to that long and arrive together, in order, in one block: a UI that redraws a few
-    /// times a second is then woken a hundred times a second rather than once per packet of a flood.
-    public func setEventHandler(_ handler: (@Sendable (BGAPIBackendEvent) -> Void)?, batchingFor delay: Duration = .zero) {
+    /// Receives every ``BGAPIBackendEvent`` on ``callbackQueue``; `nil` stops delivery.
+    public func setEventHandler(_ handler: (@Sendable (BGAPIBackendEvent) -> Void)?) {
+        guard let handler else { setEventHandler(batchingFor: .zero, nil); return }
+        setEventHandler(batchingFor: .zero) { event, _ in handler(event) }
+    }
+
+    /// Receives every event with the backend time it was received (the scheduler's clock, as traffic records'
+    /// `time`). Events wait up to `delay` and arrive together, in order, in one block on ``callbackQueue``: a
+    /// UI that redraws a few times a second is then woken about 1/`delay` times a second, not once per packet.
+    public func setEventHandler(batchingFor delay: Duration, _ handler: (@Sendable (BGAPIBackendEvent, Duration) -> Void)?) {
         sync {
             eventHandler = handler
             eventDelay = max(.zero, delay)
@@ -583,7 +589,7 @@ public final class BGAPIBackend: @unchecked Sendable {
 
     private func emit(_ event: BGAPIBackendEvent) {
         for stream in eventStreams.values { stream.yield(event) }
-        if eventHandler != nil { outbox.append(event) }
+        if eventHandler != nil { outbox.append((event, now())) }
     }
 
     /// Hands the events emitted so far to the handler, in order, in one block on the callback queue. Runs at the
@@ -608,7 +614,7 @@ public final class BGAPIBackend: @unchecked Sendable {
         let batch = outbox
         outbox = []
         guard let handler = eventHandler else { return }
-        callbackQueue.async { for event in batch { handler(event) } }
+        callbackQueue.async { for (event, time) in batch { handler(event, time) } }
     }
 
     private func shutDown(_ error: BGAPIError, loss: LinkLoss, event: BGAPIBackendEvent?) {
@@ -696,8 +702,8 @@ public final class BGAPIBackend: @unchecked Sendable {
         DispatchQueue.global().async { [weak self] in
             guard let self else { return }
             switch device.runReconnect(policy: policy, scheduler: self.scheduler) {
-            case .success: if let handler { events.async { handler(.reconnected(address: device.address)) } }
-            case let .failure(error): if let handler { events.async { handler(.reconnectFailed(address: device.address, error: error)) } }
+            case .success: if let handler { events.async { handler(.reconnected(address: device.address), self.now()) } }
+            case let .failure(error): if let handler { events.async { handler(.reconnectFailed(address: device.address, error: error), self.now()) } }
             }
         }
     }

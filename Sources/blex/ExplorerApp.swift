@@ -59,10 +59,10 @@ final class ExplorerApp {
         let terminal = CursesTerminal(mouse: mouse)
         self.terminal = terminal
         (state.width, state.height) = terminal.size
-        dongle.backend.setEventHandler({ event in
-            guard let message = self.runner.message(for: event) else { return }
+        dongle.backend.setEventHandler(batchingFor: Self.eventBatching) { event, time in
+            guard let message = self.runner.message(for: event, at: time) else { return }
             MainActor.assumeIsolated { ExplorerApp.current?.dispatch(message) }
-        }, batchingFor: Self.eventBatching)
+        }
         let input = DispatchSource.makeReadSource(fileDescriptor: STDIN_FILENO, queue: .main)
         input.setEventHandler { MainActor.assumeIsolated { ExplorerApp.current?.readInput() } }
         input.resume()

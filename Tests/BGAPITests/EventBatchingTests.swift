@@ -12,18 +12,22 @@ import Testing
     }
 
     /// A backend on a scripted dongle and a manual clock, and what its handler heard (advertisements' senders).
-    static func backend(batching: Duration) throws -> (ScriptedDongle, ManualScheduler, BGAPIBackend, Recorder<UInt64>) {
+    static func backend(batching: Duration, times: Recorder<Duration> = Recorder()) throws
+        -> (ScriptedDongle, ManualScheduler, BGAPIBackend, Recorder<UInt64>) {
         let dongle = try ScriptedDongle()
         let clock = ManualScheduler()
         let backend = BGAPIBackend(port: .path(dongle.path), scheduler: clock)
         try backend.start(reset: false)
         let heard = Recorder<UInt64>()
-        backend.setEventHandler({ if case let .advertisement(r) = $0 { heard.add(r.address.rawValue) } }, batchingFor: batching)
+        backend.setEventHandler(batchingFor: batching) { event, time in
+            if case let .advertisement(r) = event { times.add(time); heard.add(r.address.rawValue) }
+        }
         return (dongle, clock, backend, heard)
     }
 
     @Test func batchedEventsWaitForTheDelayThenArriveTogetherInOrder() throws {
-        let (dongle, clock, backend, heard) = try Self.backend(batching: .milliseconds(20))
+        let times = Recorder<Duration>()
+        let (dongle, clock, backend, heard) = try Self.backend(batching: .milliseconds(20), times: times)
         defer { backend.stop(); withExtendedLifetime(dongle) {} }
         dongle.send([Self.advertisement(1), Self.advertisement(2)])
         dongle.send([Self.advertisement(3)])
@@ -42,6 +46,7 @@ import Testing
         clock.advance(by: .milliseconds(20))
         #expect(heard.wait(for: 4, within: 2))
         #expect(heard.all == [1, 2, 3, 4])
+        #expect(times.all == [.zero, .zero, .zero, .milliseconds(20)], "each event carries when it was received, not delivered")
     }
 
     @Test func withoutADelayEventsArriveWithoutTheClockMoving() throws {

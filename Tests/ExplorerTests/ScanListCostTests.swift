@@ -1,5 +1,6 @@
 import BGAPICore
 import Explorer
+import ExplorerRuntime
 import Testing
 
 /// The scan list's cheap paths (issue 13, CPU): `visibleDevices` walks the applied order instead of sorting by
@@ -90,5 +91,21 @@ import Testing
         #expect(s.order.isEmpty, "no order applied yet")
         #expect(s.firstVisibleDevice == strong)
         #expect(s.selectedDevice == strong, "the selection follows the first row until the user moves it")
+    }
+}
+
+/// Batched events keep their own times: the explorer stamps an advertisement or a notification with when the
+/// backend received it (on the traffic clock), not when its batch reached the main thread.
+@Suite struct EventTimeTests {
+    @Test func messagesAreStampedWithTheReceiveTime() throws {
+        let clock = TrafficClock()
+        let report = AdvertisementReport(address: hrmAddress, addressType: .public, packetType: .connectableAdvertisement,
+                                         rssi: -50, bond: .none, data: AdvertisingData(bytes: [2, 1, 6]))
+        guard case let .advertisement(_, first)? = EffectRunner.message(for: .advertisement(report), at: .seconds(10), clock: clock),
+              case let .notified(_, _, _, _, second)? = EffectRunner.message(
+                  for: .notification(address: hrmAddress, handle: AttributeHandle(0x0C), value: [1], isIndication: false),
+                  at: .milliseconds(10_250), clock: clock)
+        else { Issue.record("unexpected messages"); return }
+        #expect(abs(second - first - 0.25) < 1e-6, "250 ms apart on the backend's clock, 250 ms apart in the log")
     }
 }
