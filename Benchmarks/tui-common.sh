@@ -37,24 +37,36 @@ wait_for() {
 
 keys() { tmux -L "$sock" send-keys -t t "$@"; sleep 0.3; }
 
-# start_blex PORT RECORDING: blex in tmux (160x50), recording every byte.
+# start_blex PORT RECORDING DEVICES: blex in tmux (160x50), recording every byte, until it lists DEVICES devices.
 start_blex() {
     tmux -L "$sock" kill-server 2>/dev/null || true
     tmux -L "$sock" new -d -s t -x 160 -y 50 "env TERM=xterm-256color LANG=C.UTF-8 $bin/blex --port $1 --record $2"
-    wait_for "Notify 3" 20
+    wait_for "Devices $3 " 30
     pid=$(tmux -L "$sock" list-panes -t t -F '#{pane_pid}')
 }
 
-# connect_and_subscribe N: filter the list to "Notify N", connect (Enter), go to the GATT tree (Tab), its last
-# row (G, the FFF1 characteristic) and turn notifications on (n); then back to the device list (Esc).
+# sort_by_name: `s` sorts the list by name, so "Notify 1..3" are its last three rows (after any "Flood" ones).
+sort_by_name() { keys s; wait_for "Devices [0-9]* · name" 10; }
+
+# connect_and_subscribe N: select "Notify N" (G: the last row, then k up; no filter: a filter re-run on every
+# advertisement of a flood keeps the UI thread busy), connect (Enter), go to the GATT tree (Tab), its last row
+# (G, the FFF1 characteristic) and turn notifications on (n); then back to the device list (Esc).
 connect_and_subscribe() {
-    keys /; keys -l "Notify $1"; keys Enter
-    keys Enter
+    local try
+    for try in 1 2 3 4 5; do
+        keys G; for _ in $(seq $(( 3 - $1 ))); do keys k; done
+        wait_for "Advertisement · Notify $1" 3 2>/dev/null && break
+    done
+    # Enter connects it (again if the selection had not settled).
+    for try in 1 2 3 4 5; do
+        keys Enter
+        wait_for "GATT · Notify $1" 5 2>/dev/null && break
+    done
     wait_for "GATT · Notify $1" 20
     wait_for "R N 0x000C" 30
     keys Tab; keys G; keys n
     wait_for "FFF1 \[N\]" 20
-    keys Escape; keys /; keys BSpace; keys Enter
+    keys Escape
 }
 
 # quit_blex: q, and confirm (links are open).

@@ -20,8 +20,9 @@ world "$work/world.json" 1 0
 "$bin/bled112-emulator" --scenario "$work/world.json" --link "$work/tty" >"$work/emu.out" 2>&1 &
 emu=$!
 until [ -e "$work/tty" ]; do sleep 0.05; done
-start_blex "$work/tty" "$work/session.blexrec"
-for n in 1 2 3; do connect_and_subscribe "$n"; done
+start_blex "$work/tty" "$work/session.blexrec" 3
+sort_by_name
+for n in 3 2 1; do connect_and_subscribe "$n"; done
 wait_for "3 connected" 10
 sleep 2
 hz=$(getconf CLK_TCK)
