@@ -48,9 +48,9 @@ start_blex() {
 # sort_by_name: `s` sorts the list by name, so "Notify 1..3" are its last three rows (after any "Flood" ones).
 sort_by_name() { keys s; wait_for "Devices [0-9]* · name" 10; }
 
-# connect_and_subscribe N: select "Notify N" (G: the last row, then k up; no filter: a filter re-run on every
-# advertisement of a flood keeps the UI thread busy), connect (Enter), go to the GATT tree (Tab), its last row
-# (G, the FFF1 characteristic) and turn notifications on (n); then back to the device list (Esc).
+# connect_and_subscribe N: select "Notify N" (in name order: G, the last row, then k up), connect (Enter), go
+# to the GATT tree (Tab), its last row (G, the FFF1 characteristic) and turn notifications on (n); then back to
+# the device list (Esc).
 connect_and_subscribe() {
     local try
     for try in 1 2 3 4 5; do

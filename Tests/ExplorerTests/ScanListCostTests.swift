@@ -64,6 +64,7 @@ import Testing
         s.sort = [ScanSort.rssi, .name, .lastSeen, .firstSeen][r.next(4)]
         var time = 100.0
         let names = ["Pulse", "pulse HRM", "Thermo", "Tag", nil, nil]
+        let filters = ["", "", "pul", "THERMO", "zz", "00:00"]
         let count = r.next(30)
         for _ in 0 ..< count * 3 {
             let address = BluetoothAddress(rawValue: UInt64(1 + r.next(count + 1)))
@@ -71,8 +72,13 @@ import Testing
             _ = update(&s, .advertisement(report(address, rssi: Int8(-100 + r.next(60)), name: names[r.next(names.count)]), time))
             // Sometimes the order is applied mid-way, so some devices are ranked and later ones are newcomers.
             if r.next(10) == 0 { _ = update(&s, .tick(time + 3.5)) }
+            // The filter changes while devices advertise (and their names change): the memo must never go stale.
+            if r.next(8) == 0 { s.filter = filters[r.next(filters.count)] }
+            if r.next(4) == 0 {
+                #expect(s.visibleDevices.map(\.address) == Self.reference(s), "seed \(seed), mid-way")
+            }
         }
-        s.filter = ["", "", "pul", "THERMO", "zz", "00:00"][r.next(6)]
+        s.filter = filters[r.next(filters.count)]
         s.hideUnnamed = r.next(3) == 0
         s.rssiFloor = r.next(3) == 0 ? Int8(-90 + r.next(40)) : nil
         s.hideStale = r.next(3) == 0

@@ -106,6 +106,22 @@ func linkUp(_ connection: UInt8, _ address: BluetoothAddress) -> BGAPIMessage {
         #expect(Array(r) == [99] && r.capacity == 1)
     }
 
+    /// The log is a ring now (a full log drops its oldest entry in place): equal contents are equal rings,
+    /// whatever rotation their storage is in, and unequal ones are not.
+    @Test func ringsWithTheSameElementsAreEqualWhateverTheirRotation() {
+        var rotated = Ring<Int>(capacity: 3)
+        for v in 10 ..< 15 { rotated.append(v) } // storage [13, 14, 12], head 2
+        var straight = Ring<Int>(capacity: 3)
+        for v in 10 ..< 15 { straight.append(v) }
+        straight.setCapacity(3) // storage [12, 13, 14], head 0
+        #expect(rotated == straight && rotated.hashValue == straight.hashValue)
+        straight.append(15)
+        #expect(rotated != straight)
+        var renumbered = Ring<Int>(capacity: 3)
+        for v in 12 ..< 15 { renumbered.append(v) }
+        #expect(renumbered != rotated, "the same values under other sequence numbers differ")
+    }
+
     @Test func trafficIsKeptUpToItsCapacityFromStartUp() {
         var s = ExplorerState()
         s.traffic.packets.setCapacity(100)

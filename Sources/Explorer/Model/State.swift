@@ -306,6 +306,8 @@ public enum Prompt: Hashable, Sendable {
 public struct ExplorerState: Hashable, Sendable {
     /// Devices heard, by address.
     public var devices: [BluetoothAddress: DeviceEntry] = [:]
+    /// Which devices match the filter text, worked out when they advertise (ScanList.swift).
+    public var filterMemo = FilterMemo()
     /// The selected device in the scan list.
     public var selectedDevice: BluetoothAddress?
     /// Scanning wanted (and on, unless paused).
@@ -338,8 +340,8 @@ public struct ExplorerState: Hashable, Sendable {
     public var advertisementScroll = 0
     /// Connections, by address.
     public var connections: [BluetoothAddress: ConnectionEntry] = [:]
-    /// The log.
-    public var log: [LogEntry] = []
+    /// The log, oldest first: a ring, so a full log drops its oldest entry without moving the others.
+    public var log = Ring<LogEntry>(capacity: 10_000)
     /// Log capacity (oldest entries drop beyond it; exporting saves what is kept).
     public var logCapacity = 10_000
     /// The log's scroll position from the bottom (0 follows new entries).

@@ -34,6 +34,12 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
         } else {
             state.devices[report.address]!.add(report, at: time)
         }
+        // Every change to a device passes here, so the memo stays true (without a filter it is dropped).
+        if !state.filter.isEmpty {
+            state.filterMemo.note(state.devices[report.address]!, needle: state.filter.lowercased(), devices: state.devices.count)
+        } else if !state.filterMemo.isEmpty {
+            state.filterMemo = FilterMemo()
+        }
         if state.selectedDevice == nil { state.selectedDevice = state.firstVisibleDevice }
         else { followFirstRow(&state) }
         return []
@@ -166,8 +172,8 @@ func appendLog(_ state: inout ExplorerState, _ entry: LogEntry) {
     if !entry.isLinkEvent {
         entry.decoded = entry.decoded ?? state.connections[entry.address].flatMap { describeValue(entry.value, at: entry.handle, in: $0) }
     }
+    if state.log.capacity != state.logCapacity { state.log.setCapacity(state.logCapacity) }
     state.log.append(entry)
-    if state.log.count > state.logCapacity { state.log.removeFirst(state.log.count - state.logCapacity) }
     // A scrolled (or paused) log keeps showing the same lines while new ones arrive below.
     if state.logScroll > 0 || state.logPaused { state.logScroll += 1 }
 }
