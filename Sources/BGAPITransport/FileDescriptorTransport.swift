@@ -182,16 +182,22 @@ func startThread(_ body: @escaping @Sendable () -> Void) -> Bool {
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     }
     let box = Unmanaged.passRetained(Box(body)).toOpaque()
-    var thread = pthread_t()
+    #if canImport(Darwin)
+    var thread: pthread_t?
     let started = pthread_create(&thread, nil, { raw in
-        #if canImport(Darwin)
         Unmanaged<Box>.fromOpaque(raw).takeRetainedValue().body()
-        #else
-        Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().body()
-        #endif
         return nil
     }, box) == 0
-    if started { pthread_detach(thread) } else { Unmanaged<Box>.fromOpaque(box).release() }
+    if started, let thread { pthread_detach(thread) }
+    #else
+    var thread = pthread_t()
+    let started = pthread_create(&thread, nil, { raw in
+        Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().body()
+        return nil
+    }, box) == 0
+    if started { pthread_detach(thread) }
+    #endif
+    if !started { Unmanaged<Box>.fromOpaque(box).release() }
     return started
 }
 

@@ -24,7 +24,7 @@ func monotonicNanoseconds() -> UInt64 {
 /// User + system CPU of this process so far, in microseconds.
 func cpuMicroseconds() -> Int64 {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
     return Int64(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1_000_000 + Int64(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
 }
 
@@ -85,7 +85,7 @@ var stopAt: UInt64 = .max
 var clientCPU: Int64 = -1
 
 /// Runs a client process and reads its one JSON line: when it stopped, its CPU, and what it received.
-func runClient(executable: String, arguments: [String]) throws {
+@MainActor func runClient(executable: String, arguments: [String]) throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
