@@ -219,6 +219,8 @@ public enum TextWidth {
     /// Columns a grapheme occupies: 0, 1 or 2. Control characters count 1 (they are drawn as a visible mark).
     public static func of(_ grapheme: Character) -> Int {
         guard let first = grapheme.unicodeScalars.first else { return 0 }
+        // ASCII is one column (no ASCII scalar is a mark, wide or emoji-presented); the lookups below are not free.
+        if first.value < 0x80 { return 1 }
         let p = first.properties
         if p.generalCategory == .nonspacingMark || p.generalCategory == .enclosingMark { return 0 }
         if first.value == 0x200B || first.value == 0xFEFF { return 0 }
@@ -227,7 +229,12 @@ public enum TextWidth {
     }
 
     /// Columns a string occupies.
-    public static func of(_ text: String) -> Int { text.reduce(0) { $0 + of($1) } }
+    public static func of(_ text: String) -> Int {
+        // Plain ASCII (every frame is mostly that): each byte is a grapheme of one column, CR LF being ASCII's
+        // only two-byte grapheme, so without CR the byte count is the width and grapheme breaking is skipped.
+        if text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) { return text.utf8.count }
+        return text.reduce(0) { $0 + of($1) }
+    }
 
     /// Whether a grapheme is a C0/C1 control or DEL.
     public static func isControl(_ grapheme: Character) -> Bool {
