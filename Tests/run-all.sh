@@ -2,7 +2,8 @@
 # Runs every test of blex. Installs what is missing first: libncurses-dev (blex draws with ncursesw) and tmux
 # (the end-to-end test drives the real binary in it) from Debian, and a Python venv with pygatt 5.0.0,
 # pyserial 3.5 and bgapi 0.7 from PyPI (the outside oracles). Then the whole Swift test suite, then the
-# host library's tests again under the thread sanitizer, then a short pass of every fuzz target (Fuzz/).
+# host library's tests again under the thread sanitizer, then a short pass of every fuzz target (Fuzz/), then a
+# short soak of the real binary (Benchmarks/soak.sh).
 # This is the README's test command and what .ci/run calls.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -49,3 +50,8 @@ swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter "B
 
 # Every libFuzzer target for a short while (release, ASan); the long run's figures are in docs/reliability.md.
 bash scripts/fuzz.sh "${BLEX_FUZZ_SECONDS:-10}"
+
+# The soak, short (Benchmarks/soak.sh, docs/reliability.md): the real binary (release) under ~2,000
+# advertisements/s and 3 notifying links; fails on a lost, repeated or reordered notification or RSS growth
+# past 10 %. BLEX_SOAK_SECONDS=0 skips it.
+if [ "${BLEX_SOAK_SECONDS:-60}" != 0 ]; then bash Benchmarks/soak.sh "${BLEX_SOAK_SECONDS:-60}"; fi

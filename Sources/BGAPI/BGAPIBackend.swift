@@ -112,7 +112,13 @@ public final class BGAPIBackend: @unchecked Sendable {
     private var finished: [(Completion, Result<HostResult, BGAPIError>)] = []
     private var eventStreams: [UInt64: AsyncStream<BGAPIBackendEvent>.Continuation] = [:]
     private var nextStream: UInt64 = 0
-    private var eventHandler: (@Sendable (BGAPIBackendEvent) -> Void)?
+    private var eventHandler: (@Sendable (BGAPIBackendEvent, Duration) -> Void)?
+    /// Events emitted this turn, for the handler: they reach the callback queue as one block at the end of the
+    /// turn (a read burst of advertisements wakes the caller's queue once, not once per packet).
+    private var outbox: [(BGAPIBackendEvent, Duration)] = []
+    /// How long events may wait in the outbox to go out together (zero: at the end of the turn).
+    private var eventDelay: Duration = .zero
+    private var outboxTimer: (any ScheduledTimer)?
     /// Events since the last raw command's response, for ``expect(timeout:matching:)`` (pygatt's queue).
     private var rawEvents: [BGAPIEvent] = []
     private static let rawEventLimit = 256
@@ -154,13 +160,25 @@ public final class BGAPIBackend: @unchecked Sendable {
     }
 
     deinit {
+        outboxTimer?.cancel()
         timer?.cancel()
         transport?.close()
     }
 
     /// Receives every ``BGAPIBackendEvent`` on ``callbackQueue``; `nil` stops delivery.
     public func setEventHandler(_ handler: (@Sendable (BGAPIBackendEvent) -> Void)?) {
-        sync { eventHandler = handler }
+        guard let handler else { setEventHandler(batchingFor: .zero, nil); return }
+        setEventHandler(batchingFor: .zero) { event, _ in handler(event) }
+    }
+
+    /// Receives every event with the backend time it was received (the scheduler's clock, as traffic records'
+    /// `time`). Events wait up to `delay` and arrive together, in order, in one block on ``callbackQueue``: a
+    /// UI that redraws a few times a second is then woken about 1/`delay` times a second, not once per packet.
+    public func setEventHandler(batchingFor delay: Duration, _ handler: (@Sendable (BGAPIBackendEvent, Duration) -> Void)?) {
+        sync {
+            eventHandler = handler
+            eventDelay = max(.zero, delay)
+        }
     }
 
     // MARK: - Start and stop
@@ -421,7 +439,10 @@ public final class BGAPIBackend: @unchecked Sendable {
     /// Runs `body` on the backend queue from a caller's thread; re-entry from the queue itself is a bug.
     func sync<T>(_ body: () throws -> T) rethrows -> T {
         dispatchPrecondition(condition: .notOnQueue(queue))
-        return try queue.sync(execute: body)
+        return try queue.sync {
+            defer { flushEvents() }
+            return try body()
+        }
     }
 
     /// One turn of the backend queue: callers waiting for what it finished wake only after the whole turn
@@ -429,6 +450,7 @@ public final class BGAPIBackend: @unchecked Sendable {
     private func turn(_ body: () -> Void) {
         dispatchPrecondition(condition: .onQueue(queue))
         body()
+        flushEvents()
         let done = finished
         finished = []
         for (completion, result) in done { completion(result) }
@@ -517,11 +539,13 @@ public final class BGAPIBackend: @unchecked Sendable {
                 linked[info.id]?.update(from: info.status)
             case let .linkDown(info, loss):
                 guard let device = linked.removeValue(forKey: info.id) else { break }
+                postEvents() // what the device puts on the callback queue comes after the events before it
                 let reconnect = device.markDown(link: info.id, loss: loss, on: callbackQueue)
                 emit(.disconnected(address: info.address, connection: info.connection, reason: loss))
                 if let reconnect { startReconnecting(device, policy: reconnect) }
             case let .notification(info, handle, value, isIndication):
-                linked[info.id]?.deliver(handle: handle, value: value, on: callbackQueue)
+                // A value callback comes after the events before it (posted first when there is one).
+                linked[info.id]?.deliver(handle: handle, value: value, on: callbackQueue) { postEvents() }
                 emit(.notification(address: info.address, handle: handle, value: value, isIndication: isIndication))
             case .dongleReset:
                 scanSink = nil
@@ -546,7 +570,10 @@ public final class BGAPIBackend: @unchecked Sendable {
                                              rssi: e.rssi, bond: e.bond, data: AdvertisingData(bytes: e.data))
             for box in scanMailboxes.values { box.put(report) }
             for stream in scanStreams.values { stream.sink(report) }
-            if let sink = scanSink { callbackQueue.async { sink(report) } }
+            if let sink = scanSink {
+                postEvents()
+                callbackQueue.async { sink(report) }
+            }
             emit(.advertisement(report))
         case let .smPasskeyRequest(e):
             guard let device = device(on: e.handle) else { emit(.other(event)); return }
@@ -562,8 +589,32 @@ public final class BGAPIBackend: @unchecked Sendable {
 
     private func emit(_ event: BGAPIBackendEvent) {
         for stream in eventStreams.values { stream.yield(event) }
+        if eventHandler != nil { outbox.append((event, now())) }
+    }
+
+    /// Hands the events emitted so far to the handler, in order, in one block on the callback queue. Runs at the
+    /// end of every turn and of every `sync`, and before anything else the backend puts on the callback queue,
+    /// so an event is never overtaken and never held past the block that emitted it.
+    private func flushEvents() {
+        guard !outbox.isEmpty else { return }
+        guard eventDelay > .zero else { postEvents(); return }
+        guard outboxTimer == nil else { return }
+        outboxTimer = scheduler.schedule(at: now() + eventDelay, on: queue) { [weak self] in
+            guard let self else { return }
+            // A source that has fired is cancelled, never just dropped.
+            outboxTimer?.cancel()
+            outboxTimer = nil
+            postEvents()
+        }
+    }
+
+    /// Posts the outbox to the handler now, as one block on the callback queue.
+    private func postEvents() {
+        guard !outbox.isEmpty else { return }
+        let batch = outbox
+        outbox = []
         guard let handler = eventHandler else { return }
-        callbackQueue.async { handler(event) }
+        callbackQueue.async { for (event, time) in batch { handler(event, time) } }
     }
 
     private func shutDown(_ error: BGAPIError, loss: LinkLoss, event: BGAPIBackendEvent?) {
@@ -585,6 +636,9 @@ public final class BGAPIBackend: @unchecked Sendable {
         scanStreams = [:]
         scanSink = nil
         if wasRunning, let event { emit(event) }
+        outboxTimer?.cancel()
+        outboxTimer = nil
+        postEvents()
     }
 
     private func rearm() {
@@ -648,8 +702,8 @@ public final class BGAPIBackend: @unchecked Sendable {
         DispatchQueue.global().async { [weak self] in
             guard let self else { return }
             switch device.runReconnect(policy: policy, scheduler: self.scheduler) {
-            case .success: if let handler { events.async { handler(.reconnected(address: device.address)) } }
-            case let .failure(error): if let handler { events.async { handler(.reconnectFailed(address: device.address, error: error)) } }
+            case .success: if let handler { events.async { handler(.reconnected(address: device.address), self.now()) } }
+            case let .failure(error): if let handler { events.async { handler(.reconnectFailed(address: device.address, error: error), self.now()) } }
             }
         }
     }

@@ -120,13 +120,14 @@ public final class BGAPIDevice: Sendable, CustomStringConvertible {
         }
     }
 
-    func deliver(handle: AttributeHandle, value: [UInt8], on queue: DispatchQueue) {
+    func deliver(handle: AttributeHandle, value: [UInt8], on queue: DispatchQueue, beforePosting: () -> Void = {}) {
         let (callbacks, sinks) = state.withLock { s in
-            (s.callbacks[handle] ?? [], s.streams.values.filter { $0.handle == handle }.map(\.sink))
+            (s.callbacks[handle] ?? [], s.streams.isEmpty ? [] : s.streams.values.filter { $0.handle == handle }.map(\.sink))
         }
         // Async sequences buffer on their own; they take values on the backend queue, in order.
         for sink in sinks { sink(handle, value) }
         guard !callbacks.isEmpty else { return }
+        beforePosting()
         queue.async { for callback in callbacks { callback(handle, value) } }
     }
 

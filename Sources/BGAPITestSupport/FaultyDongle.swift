@@ -20,7 +20,7 @@ public final class FaultyDongle: Sendable {
     /// Every command the dongle received, in order.
     public let commands = Recorder<BGAPICommand>()
     private let directory: URL
-    private let trace = Mutex<[String]>([])
+    private let trace = TraceLines()
     private let armed = Mutex<Armed?>(nil)
 
     struct Armed: Sendable {
@@ -36,16 +36,13 @@ public final class FaultyDongle: Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("blex-fault-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         link = directory.appendingPathComponent("ttyBLED112").path
-        runner.unplugged = { [weak self] after in
-            guard let self else { return }
-            try? FileManager.default.removeItem(atPath: self.link)
-            _ = self.clock.schedule(at: self.clock.now + after, on: .global()) { [weak self] in try? self?.plugIn() }
+        // No strong reference to the dongle on the runner's queue: were it the last one, the dongle's deinit
+        // would stop the runner from that very queue.
+        runner.unplugged = { [weak self, link, clock] after in
+            try? FileManager.default.removeItem(atPath: link)
+            _ = clock.schedule(at: clock.now + after, on: .global()) { [weak self] in try? self?.plugIn() }
         }
-        runner.trace = { [weak self] t in
-            guard let self else { return }
-            let line = "[\(clock.now)] \(t)"
-            self.trace.withLock { $0.append(line); if $0.count > 40 { $0.removeFirst() } }
-        }
+        runner.trace = { [trace] t in trace.add("[\(clock.now)] \(t)") }
         try plugIn()
     }
 
@@ -72,7 +69,7 @@ public final class FaultyDongle: Sendable {
     """.utf8))
 
     /// The emulator's last 40 trace lines, for a failure's message.
-    public var recentTrace: String { trace.withLock { $0.joined(separator: "\n") } }
+    public var recentTrace: String { trace.text }
 
     deinit {
         runner.stop()
@@ -140,4 +137,13 @@ private final class TriggerTransport: ByteTransport, @unchecked Sendable {
     func write(_ bytes: [UInt8]) throws(TransportError) { try inner.write(bytes) }
 
     func close() { terminal.close() }
+}
+
+/// The emulator's last 40 trace lines, kept apart from the dongle so the trace closure never holds it.
+final class TraceLines: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    func add(_ line: String) { lines.withLock { $0.append(line); if $0.count > 40 { $0.removeFirst() } } }
+
+    var text: String { lines.withLock { $0.joined(separator: "\n") } }
 }

@@ -53,6 +53,22 @@ public final class EffectRunner: Sendable {
         return .packet(record.message, clock.wallTime(of: record.time))
     }
 
+    /// The backend's events received at backend time `time`, as messages: advertisements, notifications and
+    /// traffic are stamped with when they arrived (by `clock`), however late a batch delivers them.
+    public static func message(for event: BGAPIBackendEvent, at time: Duration, clock: TrafficClock) -> Message? {
+        switch event {
+        case let .advertisement(report): return .advertisement(report, clock.wallTime(of: time))
+        case let .notification(address, handle, value, isIndication):
+            return .notified(address, handle, value, indication: isIndication, clock.wallTime(of: time))
+        default: return message(for: event, clock: clock)
+        }
+    }
+
+    /// The backend's events received at `time`, as messages stamped by this runner's clock.
+    public func message(for event: BGAPIBackendEvent, at time: Duration) -> Message? {
+        Self.message(for: event, at: time, clock: clock)
+    }
+
     /// The backend's events, as messages (traffic stamped with the time it is delivered).
     public static func message(for event: BGAPIBackendEvent) -> Message? {
         let now = Date().timeIntervalSince1970

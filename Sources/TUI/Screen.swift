@@ -236,10 +236,19 @@ public enum TextWidth {
     public static let maximumMarks = 4
 
     /// Columns a grapheme occupies when drawn: 0, 1 or 2 (see ``cell(_:)``).
-    public static func of(_ grapheme: Character) -> Int { cell(grapheme).width }
+    public static func of(_ grapheme: Character) -> Int {
+        // ASCII alone is one column (printable, or a control drawn as `?`); the lookups in `cell` are not free.
+        if grapheme.utf8.count == 1 { return 1 }
+        return cell(grapheme).width
+    }
 
     /// Columns a string occupies.
-    public static func of(_ text: String) -> Int { text.reduce(0) { $0 + of($1) } }
+    public static func of(_ text: String) -> Int {
+        // Plain ASCII (every frame is mostly that): each byte is a grapheme of one column, CR LF being ASCII's
+        // only two-byte grapheme, so without CR the byte count is the width and grapheme breaking is skipped.
+        if text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) { return text.utf8.count }
+        return text.reduce(0) { $0 + of($1) }
+    }
 
     /// What a screen cell holds for a grapheme, and its width: what ncurses will count for exactly that text.
     /// Control and unprintable characters (C0, DEL, C1, line and paragraph separators, unassigned code

@@ -130,8 +130,8 @@ struct Explore: ParsableCommand {
         let clock = TrafficClock()
         let started = try dongle.start(callbackQueue: .main) { backend in
             backend.tracesTraffic = true
-            backend.setEventHandler { event in
-                guard let message = EffectRunner.message(for: event, clock: clock) else { return }
+            backend.setEventHandler(batchingFor: ExplorerApp.eventBatching) { event, time in
+                guard let message = EffectRunner.message(for: event, at: time, clock: clock) else { return }
                 MainActor.assumeIsolated { ExplorerApp.current?.dispatch(message) }
             }
         }

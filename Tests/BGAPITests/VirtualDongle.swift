@@ -21,9 +21,10 @@ final class VirtualDongle: Sendable {
         link = directory.appendingPathComponent("ttyBLED112").path
         pty = Mutex(nil)
         // A BLED112 that resets (or is unplugged) leaves the bus and comes back on a new pty, as on USB.
-        runner.unplugged = { [weak self] after in
-            guard let self else { return }
-            try? FileManager.default.removeItem(atPath: self.link)
+        // No strong reference to the dongle on the runner's queue: were it the last one, the dongle's deinit
+        // would stop the runner with a sync on that very queue (a trap; seen once the host read faster).
+        runner.unplugged = { [weak self, link] after in
+            try? FileManager.default.removeItem(atPath: link)
             DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: after.wholeNanoseconds))) { [weak self] in
                 try? self?.plugIn()
             }

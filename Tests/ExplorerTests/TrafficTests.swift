@@ -106,6 +106,22 @@ func linkUp(_ connection: UInt8, _ address: BluetoothAddress) -> BGAPIMessage {
         #expect(Array(r) == [99] && r.capacity == 1)
     }
 
+    /// The log is a ring now (a full log drops its oldest entry in place): equal contents are equal rings,
+    /// whatever rotation their storage is in, and unequal ones are not.
+    @Test func ringsWithTheSameElementsAreEqualWhateverTheirRotation() {
+        var rotated = Ring<Int>(capacity: 3)
+        for v in 10 ..< 15 { rotated.append(v) } // storage [13, 14, 12], head 2
+        var straight = Ring<Int>(capacity: 3)
+        for v in 10 ..< 15 { straight.append(v) }
+        straight.setCapacity(3) // storage [12, 13, 14], head 0
+        #expect(rotated == straight && rotated.hashValue == straight.hashValue)
+        straight.append(15)
+        #expect(rotated != straight)
+        var renumbered = Ring<Int>(capacity: 3)
+        for v in 12 ..< 15 { renumbered.append(v) }
+        #expect(renumbered != rotated, "the same values under other sequence numbers differ")
+    }
+
     @Test func trafficIsKeptUpToItsCapacityFromStartUp() {
         var s = ExplorerState()
         s.traffic.packets.setCapacity(100)
@@ -123,6 +139,31 @@ func linkUp(_ connection: UInt8, _ address: BluetoothAddress) -> BGAPIMessage {
         #expect(adv.isScanResponse && adv.address == hrmAddress && adv.connection == nil)
         let note = TrafficPacket(sequence: 2, time: 0, note: "! 3 bytes dropped")
         #expect(note.direction == .note && note.rawBytes == nil && note.fields.isEmpty)
+    }
+
+    /// Scan responses and attribute values (the flood) take their facts straight from the typed message; they
+    /// must be the facts the generic field list gives, and the summary must be the message's own line.
+    @Test func theFloodsFastPathAgreesWithTheFieldList() {
+        let messages = [scanResponse(hrmAddress, rssi: -41), scanResponse(BluetoothAddress(rawValue: 0x0102_0304_0506)),
+                        valueEvent(0, AttributeHandle(0x0F), [1, 2]), valueEvent(2, AttributeHandle(0xFFFE), []),
+                        readCommand(1, AttributeHandle(0x15)), readResponse(1)]
+        for (i, message) in messages.enumerated() {
+            let p = TrafficPacket(sequence: i, time: 0, message: message)
+            let fields = p.fields
+            func unsigned(_ names: Set<String>) -> UInt32? {
+                for f in fields where names.contains(f.name) { if case let .unsigned(v) = f.value { return v } }
+                return nil
+            }
+            #expect(p.connection == unsigned(["connection"]).map { UInt8(truncatingIfNeeded: $0) }, "\(message)")
+            #expect(p.handle == unsigned(["atthandle", "chrhandle"]).map { UInt16(truncatingIfNeeded: $0) }, "\(message)")
+            let address = fields.first { $0.name == "address" || $0.name == "sender" }.flatMap { f -> BluetoothAddress? in
+                if case let .bytes(b) = f.value, b.count == 6 { return BluetoothAddress(wireBytes: b) }
+                return nil
+            }
+            #expect(p.address == address, "\(message)")
+            #expect(p.summary == message.description)
+            #expect(TrafficFilter.searching(p.summary.uppercased()).admits(p), "a search finds it by its summary")
+        }
     }
 
     @Test func timestampsHaveMilliseconds() {
@@ -256,5 +297,14 @@ func linkUp(_ connection: UInt8, _ address: BluetoothAddress) -> BGAPIMessage {
         send(&s, .packet(linkUp(0, hrmAddress), 1000), .packet(valueEvent(0, H.measurement, [0, 72], type: .notify), 1002),
              .notified(hrmAddress, H.measurement, [0, 72], indication: false, 1002.01))
         #expect(try #require(s.log.last).chain == [1])
+    }
+}
+
+extension TrafficFilter {
+    /// A filter searching for `text`.
+    static func searching(_ text: String) -> TrafficFilter {
+        var f = TrafficFilter()
+        f.search = text
+        return f
     }
 }

@@ -2,6 +2,19 @@ import Testing
 import TUI
 
 @Suite struct TextTests {
+    /// The ASCII fast path (most of every frame) must agree with grapheme-by-grapheme widths: CR LF is one
+    /// grapheme, a combining mark after an ASCII letter adds no column, and mixed text goes the long way.
+    @Test func asciiWidthsAgreeWithGraphemeWidths() {
+        let samples = ["", "abc", "Flood 42  C0:00:00:00:00:2A", "a\r\nb", "\r", "\r\n\r\n", "tab\there", "e\u{301}x",
+                       "x漢", "ok🙂", "\u{7F}\u{1B}[31m", String(repeating: "-", count: 200)]
+        for text in samples {
+            let perGrapheme = text.reduce(0) { $0 + TextWidth.of($1) }
+            #expect(TextWidth.of(text) == perGrapheme, "\(text.debugDescription)")
+        }
+        #expect(TextWidth.of("a\r\nb") == 3, "CR LF is one grapheme")
+        #expect(TextWidth.of("e\u{301}x") == 2)
+    }
+
     @Test func wideCharactersTakeTwoColumns() {
         #expect(TextWidth.of("漢字") == 4)
         #expect(TextWidth.of("abc") == 3)

@@ -4,8 +4,11 @@
 // client records the time its callback ran. Loss and order compare the two value sequences; latency is
 // callback time minus write time (so it includes the pty, the read, framing, decoding and dispatch).
 //
+// Both clients run in a process of their own on the pty and measure their own CPU (user + system, getrusage)
+// from the subscription until they stop, so the figure per delivered notification compares like with like.
+//
 // Usage: notify-bench swift|pygatt SECONDS INTERVAL_MS [PYTHON SCRIPT]
-// Prints one JSON object.
+// Prints one JSON object. (`notify-bench swift-client PTY SECONDS` is the Swift client's own process.)
 import BGAPI
 import BGAPIEmulator
 import Dispatch
@@ -18,7 +21,37 @@ func monotonicNanoseconds() -> UInt64 {
     return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }
 
+/// User + system CPU of this process so far, in microseconds.
+func cpuMicroseconds() -> Int64 {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Int64(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1_000_000 + Int64(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
+}
+
 let args = CommandLine.arguments
+// The Swift client in its own process: connect, subscribe, record (time, value) per callback, report as pygatt's does.
+if args.count == 4, args[1] == "swift-client", let seconds = Double(args[3]) {
+    let got = Mutex<[(UInt64, [UInt8])]>([])
+    let backend = BGAPIBackend(serialPort: args[2], callbackQueue: DispatchQueue(label: "bench.callbacks"))
+    try backend.start(reset: false)
+    let device = try backend.connect(address: BluetoothAddress("AA:00:00:00:00:01")!)
+    try device.subscribe(BluetoothUUID(0xFFE1)) { _, value in
+        let t = monotonicNanoseconds()
+        got.withLock { $0.append((t, value)) }
+    }
+    let cpu0 = cpuMicroseconds()
+    Thread.sleep(forTimeInterval: seconds)
+    let stop = monotonicNanoseconds()
+    let cpu = cpuMicroseconds() - cpu0
+    // Keep listening a moment, so what was in flight at `stop` is delivered before the callback goes.
+    Thread.sleep(forTimeInterval: 0.3)
+    try device.unsubscribe(BluetoothUUID(0xFFE1))
+    let records = got.withLock { $0 }.map { [NSNumber(value: $0.0), $0.1.map { String(format: "%02x", $0) }.joined()] as [Any] }
+    backend.stop()
+    let json = try JSONSerialization.data(withJSONObject: ["stop": NSNumber(value: stop), "cpu_us": NSNumber(value: cpu), "received": records])
+    print(String(decoding: json, as: UTF8.self))
+    exit(0)
+}
 guard args.count >= 4, let seconds = Double(args[2]), let intervalMs = Double(args[3]) else {
     FileHandle.standardError.write(Data("usage: notify-bench swift|pygatt SECONDS INTERVAL_MS [PYTHON SCRIPT]\n".utf8))
     exit(2)
@@ -49,29 +82,13 @@ runner.serve(pty.master)
 
 var received: [(UInt64, [UInt8])] = []
 var stopAt: UInt64 = .max
+var clientCPU: Int64 = -1
 
-switch client {
-case "swift":
-    let got = Mutex<[(UInt64, [UInt8])]>([])
-    let backend = BGAPIBackend(serialPort: pty.slavePath, callbackQueue: DispatchQueue(label: "bench.callbacks"))
-    try backend.start(reset: false)
-    let device = try backend.connect(address: BluetoothAddress("AA:00:00:00:00:01")!)
-    try device.subscribe(BluetoothUUID(0xFFE1)) { _, value in
-        let t = monotonicNanoseconds()
-        got.withLock { $0.append((t, value)) }
-    }
-    Thread.sleep(forTimeInterval: seconds)
-    stopAt = monotonicNanoseconds()
-    // Keep listening a moment, so what was in flight at `stopAt` is delivered before the callback goes.
-    Thread.sleep(forTimeInterval: 0.3)
-    try device.unsubscribe(BluetoothUUID(0xFFE1))
-    received = got.withLock { $0 }
-    backend.stop()
-case "pygatt":
-    guard args.count >= 6 else { exit(2) }
+/// Runs a client process and reads its one JSON line: when it stopped, its CPU, and what it received.
+@MainActor func runClient(executable: String, arguments: [String]) throws {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: args[4])
-    process.arguments = [args[5], pty.slavePath, String(seconds)]
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
     let out = Pipe()
     process.standardOutput = out
     try process.run()
@@ -80,6 +97,7 @@ case "pygatt":
     for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
         guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { continue }
         if let t = (object["stop"] as? NSNumber)?.uint64Value { stopAt = t }
+        if let c = (object["cpu_us"] as? NSNumber)?.int64Value { clientCPU = c }
         if let records = object["received"] as? [[Any]] {
             received = records.compactMap { r in
                 guard let t = (r[0] as? NSNumber)?.uint64Value, let hex = r[1] as? String else { return nil }
@@ -90,6 +108,14 @@ case "pygatt":
             }
         }
     }
+}
+
+switch client {
+case "swift":
+    try runClient(executable: "/proc/self/exe", arguments: ["swift-client", pty.slavePath, String(seconds)])
+case "pygatt":
+    guard args.count >= 6 else { exit(2) }
+    try runClient(executable: args[4], arguments: [args[5], pty.slavePath, String(seconds)])
 default:
     exit(2)
 }
@@ -123,6 +149,8 @@ let result: [String: Any] = [
     "in_order_no_loss": lost == 0 && !window.isEmpty,
     "per_second": windowSeconds > 0 ? Double(latencies.count) / windowSeconds : 0,
     "latency_p50_us": percentile(0.5), "latency_p99_us": percentile(0.99),
+    "cpu_us": clientCPU,
+    "cpu_us_per_notification": clientCPU >= 0 && !latencies.isEmpty ? Double(clientCPU) / Double(latencies.count) : -1,
 ]
 let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
 print(String(decoding: json, as: UTF8.self))

@@ -38,7 +38,7 @@ extension ExplorerState {
         rssiHistorySeconds = max(1, caps.rssiHistorySeconds)
         packetHistoryCapacity = max(1, caps.packetHistory)
         logCapacity = max(1, caps.log)
-        if log.count > logCapacity { log.removeFirst(log.count - logCapacity) }
+        log.setCapacity(logCapacity)
         traffic.packets.setCapacity(caps.trace)
     }
 }

@@ -4,7 +4,7 @@ import BGAPICore
 /// decoded form, so a spreadsheet or `jq` can take them.
 public enum LogExport {
     /// One JSON object per line: time (ISO 8601 UTC), address, handle, uuid, name, kind, hex, decoded.
-    public static func jsonl(_ entries: [LogEntry]) -> String {
+    public static func jsonl(_ entries: some Collection<LogEntry>) -> String {
         entries.map { e in
             let fields: [(String, String?)] = [
                 ("time", isoTime(e.time)), ("address", e.address.description), ("handle", e.handle.description),
@@ -16,7 +16,7 @@ public enum LogExport {
     }
 
     /// A header row, then one row per entry; fields quoted where needed (RFC 4180).
-    public static func csv(_ entries: [LogEntry]) -> String {
+    public static func csv(_ entries: some Collection<LogEntry>) -> String {
         var out = "time,address,handle,uuid,name,kind,hex,decoded\r\n"
         for e in entries {
             let row = [isoTime(e.time), e.address.description, e.handle.description, e.uuid?.description ?? "",

@@ -49,6 +49,20 @@ public struct Ring<Element: Hashable & Sendable>: Hashable, Sendable, RandomAcce
         head = 0
     }
 
+    /// Rings are equal when they hold the same elements under the same sequence numbers and capacity, however
+    /// their storage happens to be rotated.
+    public static func == (a: Ring, b: Ring) -> Bool {
+        a.capacity == b.capacity && a.startSequence == b.startSequence && a.elementsEqual(b)
+    }
+
+    /// Hashes what equality compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(capacity)
+        hasher.combine(startSequence)
+        hasher.combine(count)
+        for e in self { hasher.combine(e) }
+    }
+
     /// Changes the capacity, keeping the newest elements that fit.
     public mutating func setCapacity(_ newCapacity: Int) {
         let kept = Array(self.suffix(Swift.max(1, newCapacity)))

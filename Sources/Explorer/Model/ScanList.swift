@@ -43,10 +43,40 @@ extension ScanSort {
     }
 }
 
+/// Whether each device matches the filter text (lowercased `needle`), noted as it advertises: the first row is
+/// looked for on every advertisement, and matching a name, address, maker and services costs microseconds a
+/// device. Derived from the devices, so it takes no part in equality; bounded by the devices kept.
+public struct FilterMemo: Hashable, Sendable {
+    var needle = ""
+    var matches: [BluetoothAddress: Bool] = [:]
+
+    /// An empty memo.
+    public init() {}
+
+    /// Whether nothing is noted.
+    public var isEmpty: Bool { matches.isEmpty }
+
+    /// Notes whether `d` (which just changed) matches `needle`; a new needle starts the memo afresh.
+    mutating func note(_ d: DeviceEntry, needle: String, devices: Int) {
+        if needle != self.needle || matches.count > 2 * devices + 64 { self = FilterMemo(); self.needle = needle }
+        matches[d.address] = d.matches(lowercased: needle)
+    }
+
+    /// Whether `d` matches `needle`: the noted answer while it is for this needle, else worked out now.
+    func matches(_ d: DeviceEntry, needle: String) -> Bool {
+        if needle.isEmpty { return true }
+        if needle == self.needle, let known = matches[d.address] { return known }
+        return d.matches(lowercased: needle)
+    }
+
+    public static func == (_: FilterMemo, _: FilterMemo) -> Bool { true }
+    public func hash(into _: inout Hasher) {}
+}
+
 extension ExplorerState {
     /// Whether `d` passes the filters (a connected device is never hidden as stale, unnamed or weak).
     func shows(_ d: DeviceEntry, needle: String) -> Bool {
-        guard d.matches(lowercased: needle) else { return false }
+        guard filterMemo.matches(d, needle: needle) else { return false }
         if connections[d.address] != nil { return true }
         if hideStale && now - d.lastSeen > staleAfter { return false }
         if hideUnnamed && d.name == nil { return false }

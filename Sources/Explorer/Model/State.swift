@@ -354,6 +354,8 @@ public struct ExplorerState: Hashable, Sendable {
     public var packetHistoryCapacity = DeviceEntry.defaultIntervalCapacity
     /// The stalest devices found by the last search, used up by the evictions that follow it.
     var evictionCandidates: [EvictionCandidate] = []
+    /// Which devices match the filter text, worked out when they advertise (ScanList.swift).
+    public var filterMemo = FilterMemo()
     /// The selected device in the scan list.
     public var selectedDevice: BluetoothAddress?
     /// Scanning wanted (and on, unless paused).
@@ -390,8 +392,8 @@ public struct ExplorerState: Hashable, Sendable {
     public var advertisementScroll = 0
     /// Connections, by address.
     public var connections: [BluetoothAddress: ConnectionEntry] = [:]
-    /// The log.
-    public var log: [LogEntry] = []
+    /// The log, oldest first: a ring, so a full log drops its oldest entry without moving the others.
+    public var log = Ring<LogEntry>(capacity: 10_000)
     /// Log capacity (oldest entries drop beyond it; exporting saves what is kept).
     public var logCapacity = 10_000
     /// The log's scroll position from the bottom (0 follows new entries).

@@ -1,4 +1,5 @@
 import BGAPICore
+import Synchronization
 
 /// One packet on the wire (or a note from the framer: torn bytes, a malformed payload), as the traffic pane
 /// keeps it: the decoded message plus what its filters and chain search need, worked out once on arrival.
@@ -40,6 +41,22 @@ public struct TrafficPacket: Hashable, Sendable {
         self.sequence = sequence
         self.time = time
         self.message = message
+        // The advertising flood and notifications: their few facts straight from the typed message (the generic
+        // field list formats every field's display text, which costs more than the rest of the packet's path).
+        switch message {
+        case let .event(.gapScanResponse(e)):
+            direction = .event
+            name = GAPScanResponseEvent.descriptor.name
+            address = e.sender
+            return
+        case let .event(.attClientAttributeValue(e)):
+            direction = .event
+            name = AttClientAttributeValueEvent.descriptor.name
+            connection = e.connection.rawValue
+            handle = e.attHandle.rawValue
+            return
+        default: break
+        }
         let fields: [BGAPIField]
         switch message {
         case let .command(c):

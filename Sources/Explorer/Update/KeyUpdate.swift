@@ -113,7 +113,7 @@ func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect] {
             if state.showTraffic {
                 state.traffic.packets.removeAll()
                 (state.traffic.cursor, state.traffic.top, state.traffic.frozenAt, state.traffic.chain) = (nil, nil, nil, [])
-            } else { state.log = []; state.logScroll = 0 }
+            } else { state.log.removeAll(); state.logScroll = 0 }
         } else {
             state.devices = state.devices.filter { state.connections[$0.key] != nil }
             state.order = state.order.filter { state.devices[$0] != nil }

@@ -40,6 +40,12 @@ public func update(_ state: inout ExplorerState, _ message: Message) -> [Effect]
         state.now = max(state.now, time)
         guard !state.paused else { return [] }
         hear(&state, report, at: time) // Model/DeviceTable.swift: bounded, the stalest evicted
+        // Every change to a device passes here, so the filter memo stays true (without a filter it is dropped).
+        if !state.filter.isEmpty, let d = state.devices[report.address] {
+            state.filterMemo.note(d, needle: state.filter.lowercased(), devices: state.devices.count)
+        } else if state.filter.isEmpty, !state.filterMemo.isEmpty {
+            state.filterMemo = FilterMemo()
+        }
         // The first device shown is selected. Later the selection follows the first row on each tick and key
         // (not per packet: at thousands a second, finding the first row of a list being filled would be the
         // explorer's whole cost).
@@ -182,8 +188,8 @@ func appendLog(_ state: inout ExplorerState, _ entry: LogEntry) {
     if !entry.isLinkEvent {
         entry.decoded = entry.decoded ?? state.connections[entry.address].flatMap { describeValue(entry.value, at: entry.handle, in: $0) }
     }
+    if state.log.capacity != state.logCapacity { state.log.setCapacity(state.logCapacity) }
     state.log.append(entry)
-    if state.log.count > state.logCapacity { state.log.removeFirst(state.log.count - state.logCapacity) }
     // A scrolled (or paused) log keeps showing the same lines while new ones arrive below.
     if state.logScroll > 0 || state.logPaused { state.logScroll += 1 }
 }

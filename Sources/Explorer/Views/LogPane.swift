@@ -16,13 +16,12 @@ extension ExplorerView {
         let inner = Box(title: title, isFocused: focused, glyphs: glyphs).render(into: &screen, in: rect)
         let follows = state.logScroll == 0 && !state.logPaused
         let offset = max(0, state.log.count - inner.height - state.logScroll)
-        // Only the rows on screen are built.
+        // Only the rows on screen are built (the log holds up to `logCapacity` entries; a frame formats a screenful).
         let range = LogView.visibleRange(count: state.log.count, height: inner.height, offset: offset, follows: follows)
-        var lines = [Span](repeating: Span(""), count: state.log.count)
-        for i in range { lines[i] = logLine(state.log[i], state, nameWidth: nameWidth) }
+        var lines = range.map { logLine(state.log[$0], state, nameWidth: nameWidth) }
         // The entry Enter opens: the bottom row shown, marked while the pane has the focus.
-        if focused, let last = range.last { lines[last].style = Style(reverse: true) }
-        LogView(lines: lines, follows: follows, offset: offset, glyphs: glyphs).render(into: &screen, in: inner)
+        if focused, !lines.isEmpty { lines[lines.count - 1].style = Style(reverse: true) }
+        LogView(lines: lines, glyphs: glyphs).render(into: &screen, in: inner)
         if state.log.isEmpty, inner.height > 0 {
             let hint = "subscribe with n (notify) or i (indicate) on a characteristic"
             screen.put(hint, x: inner.x + 1, y: inner.y, style: dim, limit: inner.width - 1)
