@@ -247,7 +247,8 @@ struct BlexEndToEndTests {
         tmux.type("get_rssi")
         tmux.press("Enter")
         let searched = try await tmux.waitFor("the search") { screen in
-            screen.text.contains("/get_rssi") && screen.text.contains("connection_get_rssi")
+            // The search filters as it is typed: wait for Enter to have closed its dialog too.
+            screen.text.contains("/get_rssi") && screen.text.contains("connection_get_rssi") && !screen.text.contains("Search traffic")
         }
         #expect(!searched.text.contains("attclient_attribute_value"), "only matches:\n\(searched.report)")
         tmux.type("t")

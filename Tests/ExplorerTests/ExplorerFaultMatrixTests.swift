@@ -126,13 +126,16 @@ import TUI
         /// Applies messages and moves the clock (ticking the explorer) until `condition` holds or `limit` of
         /// manual time passes; returns the manual time it took, nil on the limit.
         @discardableResult
-        func drive(limit: Duration, step: Duration = ExplorerFaultMatrixTests.step, _ condition: (ExplorerState) -> Bool) -> Duration? {
+        /// `patience` is how long (wall time) each step waits for messages before the clock moves on: long
+        /// enough on a loaded machine that I/O under way (a reopen's commands) is not timed out by the step.
+        func drive(limit: Duration, step: Duration = ExplorerFaultMatrixTests.step, patience: Int = 100,
+                   _ condition: (ExplorerState) -> Bool) -> Duration? {
             let from = dongle.clock.now
             while true {
                 for m in session.inbox.take() { session.apply(m) }
                 if condition(session.state) { return dongle.clock.now - from }
                 // Wait for the I/O under way before time moves on, so a reply is not put at a later time.
-                if session.inbox.wait(until: .now() + .milliseconds(40)) { continue }
+                if session.inbox.wait(until: .now() + .milliseconds(patience)) { continue }
                 guard dongle.clock.now - from < limit else { return nil }
                 dongle.clock.advance(by: step)
                 session.apply(.tick(now))
@@ -140,12 +143,12 @@ import TUI
         }
 
         func connect(_ address: BluetoothAddress, name: String) throws {
-            _ = try #require(drive(limit: .seconds(10)) { $0.devices[address] != nil }, "\(name) heard")
+            _ = try #require(drive(limit: .seconds(10), patience: 300) { $0.devices[address] != nil }, "\(name) heard")
             session.state.focus = .scan
             session.state.selectedDevice = address
             session.state.selectionMoved = true
             session.press(.enter)
-            _ = try #require(drive(limit: .seconds(20)) { $0.connections[address]?.state == .ready && $0.connections[address]?.services.isEmpty == false },
+            _ = try #require(drive(limit: .seconds(20), patience: 300) { $0.connections[address]?.state == .ready && $0.connections[address]?.services.isEmpty == false },
                          "\(name) connected and discovered; last error: \(session.state.lastError ?? "none")")
         }
 
@@ -299,8 +302,9 @@ import TUI
         // other device and read it.
         h.run(for: fault == .responseLate ? Self.deadline(op) + .seconds(2) : fault == .silentPeer ? .seconds(31) : .seconds(3))
         // blex reopens a dongle that went, once a second, without the user doing anything.
-        _ = h.drive(limit: .seconds(10), step: .seconds(1)) { $0.dongleGone == nil }
-        #expect(h.session.state.dongleGone == nil, "the dongle is back: \(h.statusLine)")
+        _ = h.drive(limit: .seconds(10), step: .seconds(1), patience: 500) { $0.dongleGone == nil }
+        #expect(h.session.state.dongleGone == nil,
+                "the dongle is back: \(h.statusLine); running \(h.backend.isRunning), plugged in \(h.dongle.plugIns.count) times; \(h.dongle.recentTrace)")
         #expect(!h.statusLine.contains("NO DONGLE"))
         if h.session.state.editor != nil { h.session.press(.escape) }
         if h.session.state.paused { h.session.press(.character("p")) }
