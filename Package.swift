@@ -39,11 +39,13 @@ let package = Package(
         .target(name: "BGAPI", dependencies: ["BGAPICore", "BGAPITransport"]),
         // Pure terminal UI toolkit: screen model, layout, widgets, keys. No curses here.
         .target(name: "TUI"),
-        .testTarget(name: "TUITests", dependencies: ["TUI"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "TUITestSupport"]),
+        // What curses is handed, checked against the C library's wcwidth: shared by the TUI and explorer tests.
+        .target(name: "TUITestSupport", dependencies: ["TUI"]),
         // The explorer's pure core: state, update (messages in, effects out), keymap, views.
         .target(name: "Explorer", dependencies: ["BGAPICore", "BluetoothNumbers", "TUI"]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ExplorerRuntime", "BGAPICore", "TUI", "BGAPI", "BGAPIEmulator",
-                                                         "BGAPITestSupport"]),
+                                                         "BGAPITestSupport", "TUITestSupport"]),
         // Carries the explorer's effects out on the BGAPI library and turns backend events into messages.
         .target(name: "ExplorerRuntime", dependencies: ["Explorer", "BGAPI"]),
         // libncursesw and the macros Swift cannot import, as inline functions.

@@ -2,6 +2,7 @@ import BGAPICore
 import Explorer
 import Testing
 import TUI
+import TUITestSupport
 
 /// Hostile radio input through the explorer's real `update` and `ExplorerView`, checked where the view
 /// hands text to curses (`Screen.runs`, what `CursesTerminal.present` gives ncurses): no control, escape

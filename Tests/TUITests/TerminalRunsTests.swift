@@ -1,5 +1,6 @@
 import Testing
 import TUI
+import TUITestSupport
 
 /// The strings and cells handed to curses (`Screen.runs`): never a control, a bidi control or an
 /// unprintable code point, and every row exactly as wide as the terminal, whatever text was put.

@@ -1,14 +1,15 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Testing
 import TUI
 
-// A copy of Tests/TUITests/TerminalBoundary.swift (test targets cannot share files): what ncurses is
-// handed (`Screen.runs`), checked the way ncurses lays it out, with the C library's wcwidth in C.UTF-8.
+// What ncurses is handed: the runs `Screen.runs` gives `CursesTerminal.present`, which passes each to
+// `mvaddstr`. ncurses splits the UTF-8 into code points and gives each the width the C library's wcwidth
+// says (0: joins the cell before, 2: takes two cells, -1: unprintable). These helpers check runs the way
+// ncurses will see them, with the real wcwidth in a UTF-8 locale: an independent check of `TextWidth`.
 
 /// The C library's column count for one code point in C.UTF-8 (what ncurses uses), -1 if unprintable.
-func libcWidth(_ scalar: Unicode.Scalar) -> Int {
+public func libcWidth(_ scalar: Unicode.Scalar) -> Int {
     #if canImport(Glibc)
     guard let locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", nil) else { return -1 }
     defer { freelocale(locale) }
@@ -24,14 +25,14 @@ func libcWidth(_ scalar: Unicode.Scalar) -> Int {
 }
 
 /// Code points that must never reach the terminal: C0, DEL, C1, and the bidirectional controls.
-func isForbidden(_ s: Unicode.Scalar) -> Bool {
+public func isForbidden(_ s: Unicode.Scalar) -> Bool {
     s.value < 0x20 || (0x7F ... 0x9F).contains(s.value) || s.properties.isBidiControl
 }
 
 /// What is wrong with the runs of one full redraw, as ncurses will lay them out: forbidden or unprintable
 /// code points, and rows whose columns do not add up to the terminal's width (the last cell of the last row
 /// may be left out: it is never written, so the terminal does not scroll).
-func boundaryProblems(_ runs: [TerminalRun], width: Int, height: Int) -> [String] {
+public func boundaryProblems(_ runs: [TerminalRun], width: Int, height: Int) -> [String] {
     var problems: [String] = []
     var columns = [Int](repeating: 0, count: height)
     var next = [Int](repeating: 0, count: height)
@@ -57,7 +58,7 @@ func boundaryProblems(_ runs: [TerminalRun], width: Int, height: Int) -> [String
 
 /// Text from the radio at its worst: escape sequences, C1 controls (as code points), bidi overrides and
 /// isolates, invalid UTF-8 (already U+FFFD), joiners, wide and combining characters, emoji sequences.
-let hostileTexts: [String] = [
+public let hostileTexts: [String] = [
     "\u{1B}[31mred\u{1B}[0m", "\u{1B}]0;title\u{07}", "\u{1B}P1;2|data\u{1B}\\", "\u{9B}31m\u{9D}0;x\u{9C}",
     "\u{85}\u{8D}\u{90}\u{9F}", "abc\u{202E}evil\u{202C}", "\u{2066}iso\u{2069}\u{2067}\u{2068}\u{202A}\u{202B}\u{202D}",
     "\u{200E}\u{200F}\u{061C}", "\u{FFFD}\u{FFFD}bad", "a\u{200D}b", "\u{200D}lead", "\u{200B}\u{2060}\u{FEFF}",
