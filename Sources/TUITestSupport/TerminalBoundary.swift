@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 import TUI
 
@@ -19,6 +21,13 @@ public func libcWidth(_ scalar: Unicode.Scalar) -> Int {
     guard let symbol = dlsym(nil, "wcwidth") else { return -1 }
     let wcwidth = unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
     return Int(wcwidth(Int32(bitPattern: scalar.value)))
+    #elseif canImport(Darwin)
+    // Not compiled here (no macOS SDK): Darwin exports wcwidth; its UTF-8 locale is named en_US.UTF-8.
+    guard let locale = newlocale(LC_CTYPE_MASK, "en_US.UTF-8", nil) else { return -1 }
+    defer { freelocale(locale) }
+    let previous = uselocale(locale)
+    defer { uselocale(previous) }
+    return Int(Darwin.wcwidth(wchar_t(bitPattern: scalar.value)))
     #else
     return -1
     #endif
