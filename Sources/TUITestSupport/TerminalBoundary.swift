@@ -10,26 +10,24 @@ import TUI
 // says (0: joins the cell before, 2: takes two cells, -1: unprintable). These helpers check runs the way
 // ncurses will see them, with the real wcwidth in a UTF-8 locale: an independent check of `TextWidth`.
 
-/// The C library's column count for one code point in C.UTF-8 (what ncurses uses), -1 if unprintable.
+/// The C library's column count for one code point in a UTF-8 locale (what ncurses uses), -1 if unprintable.
 public func libcWidth(_ scalar: Unicode.Scalar) -> Int {
     #if canImport(Glibc)
-    guard let locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", nil) else { return -1 }
+    let name = "C.UTF-8"
+    #elseif canImport(Darwin)
+    let name = "en_US.UTF-8" // not compiled here (no macOS SDK)
+    #endif
+    guard let locale = newlocale(LC_CTYPE_MASK, name, nil) else { return -1 }
     defer { freelocale(locale) }
     let previous = uselocale(locale) // this thread only
     defer { uselocale(previous) }
+    #if canImport(Glibc)
     // The Glibc module does not export wcwidth (an X/Open function): look it up in the C library.
     guard let symbol = dlsym(nil, "wcwidth") else { return -1 }
     let wcwidth = unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
     return Int(wcwidth(Int32(bitPattern: scalar.value)))
     #elseif canImport(Darwin)
-    // Not compiled here (no macOS SDK): Darwin exports wcwidth; its UTF-8 locale is named en_US.UTF-8.
-    guard let locale = newlocale(LC_CTYPE_MASK, "en_US.UTF-8", nil) else { return -1 }
-    defer { freelocale(locale) }
-    let previous = uselocale(locale)
-    defer { uselocale(previous) }
     return Int(Darwin.wcwidth(wchar_t(bitPattern: scalar.value)))
-    #else
-    return -1
     #endif
 }
 
