@@ -224,9 +224,11 @@ public final class EmulatorRunner: @unchecked Sendable {
 
     private func unplug(after: Duration, _ handler: (@Sendable (Duration) -> Void)?) {
         unpluggedUntil = clock() + after
+        // The handler first: it times the replug from now. Once the port closes, the host may move time on
+        // (a test's manual clock did, 40 s at once), and a replug timed after that would never come.
+        handler?(after)
         transport?.close()
         transport = nil
-        handler?(after)
     }
 
     private func rearm() {

@@ -180,7 +180,8 @@ import Testing
         let cancelled = ContinuousClock.now
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
-        #expect(ContinuousClock.now - cancelled < .seconds(1), "promptly, not at the 30 s deadline")
+        // Promptly: well before the 30 s deadline (5 s of slack for a machine loaded by the whole suite in parallel).
+        #expect(ContinuousClock.now - cancelled < .seconds(5), "promptly, not at the 30 s deadline")
         #expect(device.isConnected)
         // The dongle finishes the read it was running; the link then serves the next call.
         let next = Task { try await device.readHandle(AttributeHandle(0x11)) }
