@@ -28,7 +28,11 @@ python3 Sources/BluetoothNumbers/codegen/generate.py --check
 python3 scripts/check-platform-branches.py
 
 swift build --build-tests
-swift test --skip-build
+# The two fault matrices (library and explorer) block their test threads for minutes while they step a
+# manual clock; run beside everything else they took both threads of Swift's cooperative pool (one per core)
+# and starved the async tests (a Task that never started within 5 s). So: everything else, then the matrices.
+swift test --skip-build --skip FaultMatrixTests
+swift test --skip-build --filter FaultMatrixTests
 
 # Completions and man pages generate from the command definitions.
 extras="$(mktemp -d)"
